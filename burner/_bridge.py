@@ -1,0 +1,227 @@
+"""What the sync and async facades share (DESIGN.md D4, D5).
+
+- ``encode_args``: turn redis-py call arguments into argv exactly as redis-py's
+  Python serializer would put them on the wire.
+- ``Bridge``: one client's link to a Server: its Session, the protocol it speaks,
+  its decoding, and redis-py's own response callbacks. ``shape`` turns a core
+  reply into what redis-py's parser would have returned for that protocol;
+  ``finish`` applies NEVER_DECODE / EMPTY_RESPONSE / callbacks the way
+  ``redis.Redis.parse_response`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import redis
+from redis._parsers import BaseParser
+from redis.exceptions import DataError, ResponseError
+
+from ._core.parse import format_double
+from ._core.replies import BigNumber, CommandError, Reply, SetReply, Simple, Verbatim
+from ._core.server import Server
+from ._core.session import Session
+
+NEVER_DECODE = "NEVER_DECODE"
+EMPTY_RESPONSE = "EMPTY_RESPONSE"
+
+_parse_error: Callable[[str], ResponseError] = BaseParser.parse_error
+
+
+def _default_protocol() -> int:
+    # redis-py 8 speaks RESP3 when no protocol is given; 6 and 7 speak RESP2.
+    try:
+        from redis.utils import DEFAULT_RESP_VERSION  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return 2
+    return int(DEFAULT_RESP_VERSION)
+
+
+DEFAULT_PROTOCOL = _default_protocol()
+
+
+def wire_protocol(protocol: object) -> int:
+    if protocol is None:
+        return DEFAULT_PROTOCOL
+    try:
+        value = int(protocol)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return DEFAULT_PROTOCOL
+    return 3 if value == 3 else 2
+
+
+def encode_args(args: tuple[Any, ...], encoding: str, errors: str) -> list[bytes]:
+    first = args[0]
+    out: list[bytes]
+    if isinstance(first, str):
+        out = first.encode().split()
+    elif b" " in first:
+        out = bytes(first).split()
+    else:
+        out = [bytes(first)]
+    append = out.append
+    for i in range(1, len(args)):
+        arg = args[i]
+        kind = type(arg)
+        if kind is bytes:
+            append(arg)
+        elif kind is str:
+            append(arg.encode(encoding, errors))
+        elif kind is int or kind is float:
+            append(repr(arg).encode())
+        else:
+            append(_encode_other(arg, encoding, errors))
+    return out
+
+
+def _encode_other(value: Any, encoding: str, errors: str) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, bool):
+        raise DataError(
+            "Invalid input of type: 'bool'. Convert to a bytes, string, int or float first."
+        )
+    if isinstance(value, (int, float)):
+        return repr(value).encode()
+    if isinstance(value, str):
+        return value.encode(encoding, errors)
+    raise DataError(
+        f"Invalid input of type: '{type(value).__name__}'. "
+        f"Convert to a bytes, string, int or float first."
+    )
+
+
+class Bridge:
+    """One client's connection to a Server, minus the socket."""
+
+    __slots__ = (
+        "callbacks",
+        "decode",
+        "encoding",
+        "encoding_errors",
+        "lock",
+        "resp",
+        "server",
+        "session",
+    )
+
+    def __init__(
+        self,
+        server: Server,
+        *,
+        db: int,
+        protocol: object,
+        decode_responses: bool,
+        encoding: str,
+        encoding_errors: str,
+        client_name: str | None,
+        callbacks: Mapping[str, Callable[..., Any]],
+    ) -> None:
+        self.server = server
+        self.lock = server.lock
+        self.resp = wire_protocol(protocol)
+        self.decode = decode_responses
+        self.encoding = encoding
+        self.encoding_errors = encoding_errors
+        self.callbacks = callbacks
+        self.session = self.new_session(db, client_name)
+
+    def new_session(self, db: int = 0, client_name: str | None = None) -> Session:
+        with self.lock:
+            session = self.server.new_session(self.resp)
+            if db:
+                if not 0 <= db < len(self.server.dbs):
+                    raise ResponseError("DB index is out of range")
+                session.select(db)
+            if client_name:
+                session.name = client_name.encode(self.encoding, self.encoding_errors)
+            session.lib_name = b"redis-py"
+            session.lib_ver = redis.__version__.encode()
+        return session
+
+    def close(self) -> None:
+        with self.lock:
+            self.server.close_session(self.session)
+
+    def encode(self, args: tuple[Any, ...]) -> list[bytes]:
+        return encode_args(args, self.encoding, self.encoding_errors)
+
+    def run(self, argv: list[bytes], session: Session | None = None) -> Reply:
+        server = self.server
+        with self.lock:
+            server.sweep_if_due()
+            return server.execute(session or self.session, argv)
+
+    # --- reply shaping -----------------------------------------------------------
+    def shape(self, reply: Reply, decode: bool) -> Any:
+        """``reply`` as redis-py's pure-Python parser returns it (errors as
+        exception instances, not raised)."""
+        kind = type(reply)
+        if kind is bytes:
+            return reply.decode(self.encoding, self.encoding_errors) if decode else reply  # type: ignore[union-attr]
+        if kind is int or reply is None:
+            return reply
+        if kind is list:
+            return [self.shape(item, decode) for item in reply]  # type: ignore[union-attr]
+        if kind is Simple or kind is Verbatim:
+            raw = bytes(reply)  # type: ignore[arg-type]
+            return raw.decode(self.encoding, self.encoding_errors) if decode else raw
+        if kind is CommandError:
+            return _parse_error(reply.message)  # type: ignore[union-attr]
+        if kind is float:
+            if self.resp == 3:
+                return reply
+            raw = format_double(reply)  # type: ignore[arg-type]
+            return raw.decode() if decode else raw
+        if kind is bool:
+            return reply if self.resp == 3 else int(reply)  # type: ignore[arg-type]
+        if kind is dict:
+            if self.resp == 3:
+                out: dict[Any, Any] = {}
+                for k, v in reply.items():  # type: ignore[union-attr]
+                    sk = self.shape(k, decode)
+                    if type(sk) is list:
+                        sk = tuple(sk)
+                    out[sk] = self.shape(v, decode)
+                return out
+            flat: list[Any] = []
+            for k, v in reply.items():  # type: ignore[union-attr]
+                flat.append(self.shape(k, decode))
+                flat.append(self.shape(v, decode))
+            return flat
+        if kind is SetReply:
+            return [self.shape(item, decode) for item in reply]  # type: ignore[union-attr]
+        if kind is BigNumber:
+            if self.resp == 3:
+                return int(reply)  # type: ignore[arg-type]
+            raw = str(int(reply)).encode()  # type: ignore[arg-type]
+            return raw.decode() if decode else raw
+        raise TypeError(f"unexpected reply type {kind!r}")
+
+    def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:
+        """Everything ``redis.Redis.parse_response`` does after reading a reply,
+        except awaiting an async callback (the async facade does that)."""
+        if type(reply) is bytes and not options:
+            response: Any = (
+                reply.decode(self.encoding, self.encoding_errors) if self.decode else reply
+            )
+        else:
+            if NEVER_DECODE in options:
+                options.pop(NEVER_DECODE)
+                response = self.shape(reply, False)
+            else:
+                response = self.shape(reply, self.decode)
+            if isinstance(response, ResponseError):
+                if EMPTY_RESPONSE in options:
+                    return options[EMPTY_RESPONSE]
+                raise response
+            options.pop(EMPTY_RESPONSE, None)
+            options.pop("keys", None)
+        callback = self.callbacks.get(command_name)
+        if callback is not None:
+            return callback(response, **options)
+        return response
+
+
+__all__ = ["Bridge", "encode_args", "wire_protocol"]

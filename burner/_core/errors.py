@@ -1,0 +1,89 @@
+"""Every error text the core replies with, word for word as Redis 7 prints it.
+
+Constants are complete messages (prefix included). Messages that embed a
+value are functions. Commands raise ``err(TEXT)``; nothing else in the core
+spells an error message.
+"""
+
+from __future__ import annotations
+
+from .replies import CommandError
+
+
+def err(message: str) -> CommandError:
+    return CommandError(message)
+
+
+# --- generic -----------------------------------------------------------------
+SYNTAX = "ERR syntax error"
+NOT_INTEGER = "ERR value is not an integer or out of range"
+NOT_FLOAT = "ERR value is not a valid float"
+WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
+NO_SUCH_KEY = "ERR no such key"
+OVERFLOW = "ERR increment or decrement would overflow"
+INCR_NAN_OR_INF = "ERR increment would produce NaN or Infinity"
+DB_INDEX_RANGE = "ERR DB index is out of range"
+INVALID_DB_INDEX = "ERR invalid DB index"
+INVALID_CURSOR = "ERR invalid cursor"
+STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+OFFSET_RANGE = "ERR offset is out of range"
+SAME_OBJECT = "ERR source and destination objects are the same"
+TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range"
+TIMEOUT_NEGATIVE = "ERR timeout is negative"
+COUNT_POSITIVE = "ERR value is out of range, must be positive"
+NESTED_MULTI = "ERR MULTI calls can not be nested"
+EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI"
+DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI"
+WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed"
+EXECABORT = "EXECABORT Transaction discarded because of previous errors."
+HASH_NOT_INTEGER = "ERR hash value is not an integer"
+HASH_NOT_FLOAT = "ERR hash value is not a float"
+NOT_VALID_FLOAT_VALUE = "ERR value is not a valid float"
+GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible"
+NX_XX = "ERR NX and XX, GT or LT options at the same time are not compatible"
+GT_LT = "ERR GT and LT options at the same time are not compatible"
+NOPROTO = "NOPROTO unsupported protocol version"
+CLIENT_NAME_SPACES = "ERR Client names cannot contain spaces, newlines or special characters."
+INVALID_EXPIRE_GENERIC = "ERR invalid expire time"
+NOTBUSY = "NOTBUSY No scripts in execution right now."
+
+
+# --- messages that embed a value --------------------------------------------
+def wrong_arity(name: str) -> str:
+    return f"ERR wrong number of arguments for '{name}' command"
+
+
+def unknown_command(name: bytes, args: list[bytes]) -> str:
+    shown = b""
+    for a in args:
+        if len(shown) >= 128:
+            break
+        shown += b"'" + a[: 128 - len(shown)] + b"' "
+    raw = b"ERR unknown command '" + name[:128] + b"', with args beginning with: " + shown
+    return _oneline(raw)
+
+
+def unknown_subcommand(sub: bytes, container: str) -> str:
+    return (
+        f"ERR unknown subcommand '{_text(sub)[:128]}'. "
+        f"Try {container.upper()} HELP."
+    )
+
+
+def invalid_expire(command: str) -> str:
+    return f"ERR invalid expire time in '{command}' command"
+
+
+def not_int_arg(what: str) -> str:
+    return f"ERR {what} is not an integer or out of range"
+
+
+def _oneline(raw: bytes) -> str:
+    # Redis replaces CR and LF in error replies with spaces.
+    return raw.replace(b"\r", b" ").replace(b"\n", b" ").decode("utf-8", "replace")
+
+
+def _text(raw: bytes) -> str:
+    # Redis prints arguments through sdscatrepr-like escaping only for control
+    # bytes; ordinary text is shown as it is.
+    return raw.decode("utf-8", "replace")

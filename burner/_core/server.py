@@ -1,0 +1,78 @@
+"""Server: the one entry point of the core, ``execute(session, argv)``.
+
+``execute`` looks the command up in the registry (which produces arity and
+unknown-command errors), queues it when the session is inside MULTI, runs it,
+and turns a raised CommandError into the error reply. It never raises for bad
+input and never blocks: a blocking command that cannot proceed returns a Block.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from . import commands as _commands  # noqa: F401  (loads the command table)
+from . import registry
+from .clock import Clock
+from .replies import QUEUED, CommandError, Reply
+from .session import Session
+from .state import ServerState
+
+# Commands that run immediately even inside MULTI.
+_MULTI_IMMEDIATE = frozenset({"exec", "discard", "multi", "watch", "quit", "reset"})
+
+
+class Server(ServerState):
+    """An in-process Redis: 16 databases, a clock, and the command table.
+
+    ``lock`` is the mutex the facades hold around each command, EXEC or
+    script (D5); the core itself never takes it.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__(clock)
+        self.lock = threading.RLock()
+
+    def new_session(self, resp: int = 2) -> Session:
+        session = Session(self, self.next_client_id(), resp)
+        self.sessions[session.id] = session
+        return session
+
+    def close_session(self, session: Session) -> None:
+        session.unwatch()
+        session.multi = False
+        session.queued.clear()
+        self.sessions.pop(session.id, None)
+
+    def execute(self, session: Session, argv: list[bytes]) -> Reply:
+        found = registry.lookup(argv)
+        if type(found) is CommandError:
+            if session.multi:
+                session.multi_error = True
+            return found
+        cmd: registry.Command = found  # type: ignore[assignment]
+        if session.multi and cmd.full_name.partition("|")[0] not in _MULTI_IMMEDIATE:
+            if "no_multi" in cmd.flags:
+                session.multi_error = True
+                return CommandError("ERR Command not allowed inside a transaction")
+            session.queued.append(argv)
+            return QUEUED
+        try:
+            return cmd.handler(session, argv)  # type: ignore[misc]
+        except CommandError as exc:
+            return exc
+
+
+_named: dict[str, Server] = {}
+_named_lock = threading.Lock()
+
+
+def named_server(name: str) -> Server:
+    """The process-wide Server registered under ``name`` (``memory://name``)."""
+    with _named_lock:
+        server = _named.get(name)
+        if server is None:
+            server = _named[name] = Server()
+        return server
+
+
+__all__ = ["Server", "named_server"]

@@ -1,0 +1,79 @@
+"""The server's shared parts, as commands see them through ``session.server``.
+
+``Server`` (server.py) adds the entry point; this module holds the data so
+command modules can use it without importing server.py (DESIGN.md D2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .clock import Clock
+from .db import Db
+
+if TYPE_CHECKING:
+    from .session import Session
+
+NUM_DATABASES = 16
+
+# CONFIG parameters the core knows, with Redis's defaults.
+DEFAULT_CONFIG: dict[str, bytes] = {
+    "databases": b"16",
+    "notify-keyspace-events": b"",
+    "lua-time-limit": b"5000",
+    "busy-reply-threshold": b"5000",
+    "hash-max-listpack-entries": b"128",
+    "hash-max-listpack-value": b"64",
+    "hash-max-ziplist-entries": b"128",
+    "hash-max-ziplist-value": b"64",
+    "list-max-listpack-size": b"-2",
+    "set-max-intset-entries": b"512",
+    "set-max-listpack-entries": b"128",
+    "set-max-listpack-value": b"64",
+    "zset-max-listpack-entries": b"128",
+    "zset-max-listpack-value": b"64",
+    "stream-node-max-entries": b"100",
+    "stream-node-max-bytes": b"4096",
+    "maxmemory": b"0",
+    "maxmemory-policy": b"noeviction",
+    "timeout": b"0",
+    "save": b"",
+    "appendonly": b"no",
+    "requirepass": b"",
+    "port": b"0",
+}
+
+
+class ServerState:
+    SWEEP_INTERVAL_MS = 100
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock if clock is not None else Clock()
+        self.dbs: list[Db] = [Db(self, i) for i in range(NUM_DATABASES)]
+        self.config: dict[str, bytes] = dict(DEFAULT_CONFIG)
+        self.sessions: dict[int, Session] = {}
+        self._next_client_id = 1
+        self._next_sweep_ms = 0
+        self.started_ms = self.clock.ms()
+        # Blocked-client bookkeeping (D3): how many waiters exist, and which
+        # (db, key) pairs were written since the facade last looked.
+        self.key_waiters = 0
+        self.ready: set[tuple[int, bytes]] = set()
+
+    def next_client_id(self) -> int:
+        cid = self._next_client_id
+        self._next_client_id += 1
+        return cid
+
+    def key_ready(self, db: Db, key: bytes) -> None:
+        self.ready.add((db.index, key))
+
+    def sweep_if_due(self) -> None:
+        """Run the active expiry sweep at most every SWEEP_INTERVAL_MS."""
+        now = self.clock.ms()
+        if now < self._next_sweep_ms:
+            return
+        self._next_sweep_ms = now + self.SWEEP_INTERVAL_MS
+        for db in self.dbs:
+            if db.deadlines:
+                db.sweep(now)

@@ -1,0 +1,99 @@
+"""``Redis``: redis-py's asyncio client, running its commands on an in-process Server.
+
+The same bridge as the sync client; the only differences are ``async def``
+and awaiting a callback that returns an awaitable. Nothing here touches
+asyncio: waits go through anyio, so the client runs under trio too.
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from types import TracebackType
+from typing import Any
+
+import redis.asyncio
+
+from .._bridge import Bridge
+from .._core.server import Server, named_server
+from .._guard import NoSocketConnection, parse_memory_url
+
+
+class Redis(redis.asyncio.Redis):
+    """A drop-in ``redis.asyncio.Redis`` backed by an in-process ``Server``."""
+
+    def __init__(self, *args: Any, server: Server | None = None, **kwargs: Any) -> None:
+        kwargs["single_connection_client"] = False
+        super().__init__(*args, **kwargs)
+        pool = self.connection_pool
+        pool.connection_class = NoSocketConnection  # type: ignore[assignment]
+        ck = pool.connection_kwargs
+        self.server: Server = server if server is not None else Server()
+        self._bridge = Bridge(
+            self.server,
+            db=int(ck.get("db") or 0),
+            protocol=ck.get("protocol"),
+            decode_responses=bool(ck.get("decode_responses", False)),
+            encoding=ck.get("encoding", "utf-8"),
+            encoding_errors=ck.get("encoding_errors", "strict"),
+            client_name=ck.get("client_name"),
+            callbacks=self.response_callbacks,
+        )
+        self._finalizer = weakref.finalize(
+            self, _close_session, self.server, self._bridge.session
+        )
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Redis:  # type: ignore[override]
+        """``memory://name`` shares the Server registered as ``name``."""
+        if not url.startswith("memory://"):
+            raise ValueError(
+                "burner.aio.Redis.from_url takes memory:// URLs; use burner.aio.from_url"
+            )
+        name, options = parse_memory_url(url)
+        options.update(kwargs)
+        server = named_server(name) if name else Server()
+        return cls(server=server, **options)
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        bridge = self._bridge
+        argv = bridge.encode(args)
+        with bridge.lock:
+            server = bridge.server
+            server.sweep_if_due()
+            reply = server.execute(bridge.session, argv)
+        result = bridge.finish(args[0], reply, options)
+        if inspect.isawaitable(result):
+            return await result
+        return result
+
+    async def initialize(self) -> Redis:  # type: ignore[override]
+        return self
+
+    async def __aenter__(self) -> Redis:  # type: ignore[override]
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self, close_connection_pool: bool | None = None) -> None:
+        self._finalizer()
+
+    async def close(self, close_connection_pool: bool | None = None) -> None:  # type: ignore[override]
+        await self.aclose()
+
+    def __del__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"<burner.aio.Redis(server={self.server!r}, db={self._bridge.session.db.index})>"
+
+
+def _close_session(server: Server, session: Any) -> None:
+    with server.lock:
+        server.close_session(session)

@@ -1,0 +1,77 @@
+"""``Redis``: redis-py's sync client, running its commands on an in-process Server.
+
+Every redis-py command method reaches ``execute_command``, which encodes the
+arguments as redis-py would, runs them on the core under the Server's mutex,
+and shapes the reply exactly as redis-py's parser and callbacks would.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import redis
+
+from .._bridge import Bridge
+from .._core.server import Server, named_server
+from .._guard import NoSocketConnection, parse_memory_url
+
+
+class Redis(redis.Redis):
+    """A drop-in ``redis.Redis`` backed by an in-process ``Server``.
+
+    ``Redis()`` gets a private Server; ``Redis(server=s)`` shares ``s``. Every
+    keyword of ``redis.Redis`` is accepted; those about sockets are ignored.
+    """
+
+    def __init__(self, *args: Any, server: Server | None = None, **kwargs: Any) -> None:
+        kwargs["single_connection_client"] = False
+        super().__init__(*args, **kwargs)
+        pool = self.connection_pool
+        pool.connection_class = NoSocketConnection  # type: ignore[assignment]
+        ck = pool.connection_kwargs
+        self.server: Server = server if server is not None else Server()
+        self._bridge = Bridge(
+            self.server,
+            db=int(ck.get("db") or 0),
+            protocol=ck.get("protocol"),
+            decode_responses=bool(ck.get("decode_responses", False)),
+            encoding=ck.get("encoding", "utf-8"),
+            encoding_errors=ck.get("encoding_errors", "strict"),
+            client_name=ck.get("client_name"),
+            callbacks=self.response_callbacks,
+        )
+        self._finalizer = weakref.finalize(
+            self, _close_session, self.server, self._bridge.session
+        )
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Redis:
+        """``memory://name`` shares the Server registered as ``name``."""
+        if not url.startswith("memory://"):
+            raise ValueError("burner.Redis.from_url takes memory:// URLs; use burner.from_url")
+        name, options = parse_memory_url(url)
+        options.update(kwargs)
+        server = named_server(name) if name else Server()
+        return cls(server=server, **options)
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        bridge = self._bridge
+        argv = bridge.encode(args)
+        with bridge.lock:
+            server = bridge.server
+            server.sweep_if_due()
+            reply = server.execute(bridge.session, argv)
+        return bridge.finish(args[0], reply, options)
+
+    def close(self) -> None:
+        self._finalizer()
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"<burner.Redis(server={self.server!r}, db={self._bridge.session.db.index})>"
+
+
+def _close_session(server: Server, session: Any) -> None:
+    with server.lock:
+        server.close_session(session)
