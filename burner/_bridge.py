@@ -159,43 +159,43 @@ class Bridge:
         exception instances, not raised)."""
         kind = type(reply)
         if kind is bytes:
-            return reply.decode(self.encoding, self.encoding_errors) if decode else reply  # type: ignore[union-attr]
+            return reply.decode(self.encoding, self.encoding_errors) if decode else reply
         if kind is int or reply is None:
             return reply
         if kind is list:
-            return [self.shape(item, decode) for item in reply]  # type: ignore[union-attr]
+            return [self.shape(item, decode) for item in reply]
         if kind is Simple or kind is Verbatim:
-            raw = bytes(reply)  # type: ignore[arg-type]
+            raw = bytes(reply)
             return raw.decode(self.encoding, self.encoding_errors) if decode else raw
         if kind is CommandError:
-            return _parse_error(reply.message)  # type: ignore[union-attr]
+            return _parse_error(reply.message)
         if kind is float:
             if self.resp == 3:
                 return reply
-            raw = format_double(reply)  # type: ignore[arg-type]
+            raw = format_double(reply)
             return raw.decode() if decode else raw
         if kind is bool:
-            return reply if self.resp == 3 else int(reply)  # type: ignore[arg-type]
+            return reply if self.resp == 3 else int(reply)
         if kind is dict:
             if self.resp == 3:
                 out: dict[Any, Any] = {}
-                for k, v in reply.items():  # type: ignore[union-attr]
+                for k, v in reply.items():
                     sk = self.shape(k, decode)
                     if type(sk) is list:
                         sk = tuple(sk)
                     out[sk] = self.shape(v, decode)
                 return out
             flat: list[Any] = []
-            for k, v in reply.items():  # type: ignore[union-attr]
+            for k, v in reply.items():
                 flat.append(self.shape(k, decode))
                 flat.append(self.shape(v, decode))
             return flat
         if kind is SetReply:
-            return [self.shape(item, decode) for item in reply]  # type: ignore[union-attr]
+            return [self.shape(item, decode) for item in reply]
         if kind is BigNumber:
             if self.resp == 3:
-                return int(reply)  # type: ignore[arg-type]
-            raw = str(int(reply)).encode()  # type: ignore[arg-type]
+                return int(reply)
+            raw = str(int(reply)).encode()
             return raw.decode() if decode else raw
         raise TypeError(f"unexpected reply type {kind!r}")
 

@@ -133,7 +133,7 @@ class Pair:
 
     def cmd(self, *args: Any, normalize: Normalizer = _identity, **options: Any) -> Any:
         """``execute_command(*args)`` on both; outcomes must be equal."""
-        return self.check(lambda r: r.execute_command(*args, **options), normalize)
+        return self.check(lambda r: r.execute_command(*args, **options), normalize)  # type: ignore[no-untyped-call,unused-ignore]
 
     def both(self, fn: Callable[[redis.Redis], Any]) -> None:
         """Run ``fn`` on both clients without comparing (for setup)."""

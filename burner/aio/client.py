@@ -26,7 +26,7 @@ class Redis(redis.asyncio.Redis):
         kwargs["single_connection_client"] = False
         super().__init__(*args, **kwargs)
         pool = self.connection_pool
-        pool.connection_class = NoSocketConnection  # type: ignore[assignment]
+        pool.connection_class = NoSocketConnection  # type: ignore[assignment,unused-ignore]
         ck = pool.connection_kwargs
         self.server: Server = server if server is not None else Server()
         self._bridge = Bridge(
@@ -37,14 +37,14 @@ class Redis(redis.asyncio.Redis):
             encoding=ck.get("encoding", "utf-8"),
             encoding_errors=ck.get("encoding_errors", "strict"),
             client_name=ck.get("client_name"),
-            callbacks=self.response_callbacks,
+            callbacks=self.response_callbacks,  # type: ignore[arg-type,unused-ignore]
         )
         self._finalizer = weakref.finalize(
             self, _close_session, self.server, self._bridge.session
         )
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> Redis:  # type: ignore[override]
+    def from_url(cls, url: str, **kwargs: Any) -> Redis:  # type: ignore[override,unused-ignore]
         """``memory://name`` shares the Server registered as ``name``."""
         if not url.startswith("memory://"):
             raise ValueError(
@@ -67,10 +67,10 @@ class Redis(redis.asyncio.Redis):
             return await result
         return result
 
-    async def initialize(self) -> Redis:  # type: ignore[override]
+    async def initialize(self) -> Redis:  # type: ignore[override,unused-ignore]
         return self
 
-    async def __aenter__(self) -> Redis:  # type: ignore[override]
+    async def __aenter__(self) -> Redis:  # type: ignore[override,unused-ignore]
         return self
 
     async def __aexit__(
@@ -84,7 +84,7 @@ class Redis(redis.asyncio.Redis):
     async def aclose(self, close_connection_pool: bool | None = None) -> None:
         self._finalizer()
 
-    async def close(self, close_connection_pool: bool | None = None) -> None:  # type: ignore[override]
+    async def close(self, close_connection_pool: bool | None = None) -> None:  # type: ignore[override,unused-ignore]
         await self.aclose()
 
     def __del__(self, *args: Any, **kwargs: Any) -> None:

@@ -28,7 +28,7 @@ class Redis(redis.Redis):
         kwargs["single_connection_client"] = False
         super().__init__(*args, **kwargs)
         pool = self.connection_pool
-        pool.connection_class = NoSocketConnection  # type: ignore[assignment]
+        pool.connection_class = NoSocketConnection  # type: ignore[assignment,unused-ignore]
         ck = pool.connection_kwargs
         self.server: Server = server if server is not None else Server()
         self._bridge = Bridge(
@@ -39,7 +39,7 @@ class Redis(redis.Redis):
             encoding=ck.get("encoding", "utf-8"),
             encoding_errors=ck.get("encoding_errors", "strict"),
             client_name=ck.get("client_name"),
-            callbacks=self.response_callbacks,
+            callbacks=self.response_callbacks,  # type: ignore[arg-type,unused-ignore]
         )
         self._finalizer = weakref.finalize(
             self, _close_session, self.server, self._bridge.session

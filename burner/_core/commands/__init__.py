@@ -1,6 +1,30 @@
 """Command families, one module each. Importing this package fills the
 registry's table; ``server.py`` is the only importer."""
 
-from . import connection, hashes, keys, server, strings
+from . import (
+    connection,
+    hashes,
+    keys,
+    lists,
+    scripting,
+    server,
+    sets,
+    streams,
+    strings,
+    transactions,
+    zsets,
+)
 
-__all__ = ["connection", "hashes", "keys", "server", "strings"]
+__all__ = [
+    "connection",
+    "hashes",
+    "keys",
+    "lists",
+    "scripting",
+    "server",
+    "sets",
+    "streams",
+    "strings",
+    "transactions",
+    "zsets",
+]

@@ -6,7 +6,6 @@ import pytest
 import redis
 
 import burner
-
 from tests.oracle import Pair
 
 
