@@ -107,7 +107,7 @@ def run_all(ops: int, repeat: int) -> tuple[Results, list[str]]:
     results["burner (trio)"] = anyio.run(burner_async, backend="trio")
 
     try:
-        import burner_redis  # type: ignore[import-not-found]
+        import burner_redis  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
         async def peer() -> dict[str, float]:
             return await bench_async(burner_redis.BurnerRedis(), ops, repeat)
