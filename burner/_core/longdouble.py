@@ -267,12 +267,9 @@ def incr(current: bytes | None, increment: bytes) -> bytes:
     Raises ValueError("current") or ValueError("increment") for an operand
     Redis cannot read, ArithmeticError when the sum is NaN or infinite.
     """
-    if current is None:
-        base: LongDouble | None = ZERO
-    else:
-        base = parse(current)
-        if base is None:
-            raise ValueError("current")
+    base = ZERO if current is None else parse(current)
+    if base is None:
+        raise ValueError("current")
     step = parse(increment)
     if step is None:
         raise ValueError("increment")
