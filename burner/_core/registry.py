@@ -133,10 +133,8 @@ def lookup(argv: list[bytes]) -> Command | CommandError:
             return CommandError(errors.wrong_arity(cmd.name))
         sub = cmd.subcommands.get(argv[1].lower())
         if sub is None:
-            if cmd.handler is not None:
-                return cmd if cmd.arity_ok(len(argv)) else CommandError(
-                    errors.wrong_arity(cmd.name)
-                )
+            # Redis: a container given any argument looks it up as a subcommand
+            # (COMMAND alone runs its own handler; COMMAND NOSUCH is an error).
             return CommandError(errors.unknown_subcommand(argv[1], cmd.name))
         if not sub.arity_ok(len(argv)):
             return CommandError(errors.wrong_arity(sub.full_name))
