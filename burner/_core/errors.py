@@ -87,3 +87,11 @@ def _text(raw: bytes) -> str:
     # Redis prints arguments through sdscatrepr-like escaping only for control
     # bytes; ordinary text is shown as it is.
     return raw.decode("utf-8", "replace")
+
+
+# --- hashes --------------------------------------------------------------------
+HASH_VALUE_OUT_OF_RANGE = "ERR value is out of range"
+HASH_RANDFIELD_COUNT_RANGE = (
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+HASH_INCR_NOT_FINITE = "ERR value is NaN or Infinity"

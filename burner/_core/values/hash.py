@@ -1,31 +1,51 @@
 """Hash: a dict of field -> value (both bytes).
 
-Complexity: HGET/HSET/HDEL O(1); HGETALL/HKEYS/HVALS O(n). Field order is
-insertion order (Redis's listpack order for small hashes is insertion order
-too; for large ones any order is valid).
+Complexity: HGET/HSET/HDEL/HEXISTS/HSTRLEN O(1); HGETALL/HKEYS/HVALS O(n);
+HRANDFIELD O(n) to index the fields plus O(count).
+
+Field order is insertion order. That is Redis's order for a small hash (a
+listpack keeps fields in the order they were first added; overwriting a field
+keeps its place). A large hash is a hashtable in Redis, whose order is its own;
+any order is valid there.
+
+``big`` records Redis's one-way conversion from listpack to hashtable: it is
+set once a write stores a field or value longer than hash-max-listpack-value
+bytes or the hash grows past hash-max-listpack-entries, and it stays set even
+if the hash shrinks again (Redis never converts back). OBJECT ENCODING and
+HSCAN's single-pass rule for small hashes read it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class Hash(dict[bytes, bytes]):
-    __slots__ = ()
+    __slots__ = ("big",)
     type_name = b"hash"
 
-    # Redis converts a listpack hash to a hashtable past these limits.
-    MAX_LISTPACK_ENTRIES = 128
+    # Redis's defaults for the listpack limits (CONFIG can change them).
+    MAX_LISTPACK_ENTRIES = 512
     MAX_LISTPACK_VALUE = 64
 
+    def __init__(self, items: Iterable[tuple[bytes, bytes]] = (), big: bool = False) -> None:
+        super().__init__(items)
+        self.big = big
+
+    def grew(self, longest: int, max_entries: int, max_value: int) -> None:
+        """Apply the listpack -> hashtable rule after a write whose longest
+        written field or value was ``longest`` bytes."""
+        if longest > max_value or len(self) > max_entries:
+            self.big = True
+
+    def copy(self) -> Hash:  # a dict's copy() would lose the type
+        return Hash(self.items(), self.big)
+
     def encoding(self) -> bytes:
-        if len(self) > self.MAX_LISTPACK_ENTRIES:
-            return b"hashtable"
-        limit = self.MAX_LISTPACK_VALUE
-        for field, value in self.items():
-            if len(field) > limit or len(value) > limit:
-                return b"hashtable"
-        return b"listpack"
+        return b"hashtable" if self.big else b"listpack"
 
     def _check(self) -> None:
         assert len(self) > 0, "an empty hash must not be stored"
+        assert type(self.big) is bool
         for field, value in self.items():
             assert type(field) is bytes and type(value) is bytes
