@@ -89,9 +89,49 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+# --- streams -------------------------------------------------------------------
+INVALID_STREAM_ID = "ERR Invalid stream ID specified as stream command argument"
+XADD_ID_TOO_SMALL = (
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+)
+STREAM_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items"
+
+
 # --- hashes --------------------------------------------------------------------
 HASH_VALUE_OUT_OF_RANGE = "ERR value is out of range"
 HASH_RANDFIELD_COUNT_RANGE = (
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 )
 HASH_INCR_NOT_FINITE = "ERR value is NaN or Infinity"
+XGROUP_NO_KEY = (
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want "
+    "to use the MKSTREAM option to create an empty stream automatically."
+)
+XREADGROUP_DOLLAR = (
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+    "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
+    "ID would just return an empty result set."
+)
+
+
+# --- keys (generic key commands) --------------------------------------------
+IDLETIME_LFU = (
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that"
+    " when switching between policies at runtime LRU and LFU data will take some time"
+    " to adjust."
+)
+FREQ_NOT_LFU = (
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please"
+    " note that when switching between policies at runtime LRU and LFU data will take"
+    " some time to adjust."
+)
+
+
+def unsupported_option(option: bytes) -> str:
+    return "ERR Unsupported option " + option.decode("utf-8", "replace")
+
+
+# --- strings -------------------------------------------------------------------
+DECR_OVERFLOW = "ERR decrement would overflow"
+LCS_NOT_STRINGS = "ERR The specified keys must contain string values"
+LCS_LEN_AND_IDX = "ERR If you want both the length and indexes, please just use IDX."

@@ -1,15 +1,83 @@
-"""String commands."""
+"""String commands: GET/SET and friends, counters, ranges, LCS.
+
+Rules:
+- A string is stored as plain ``bytes``; every other type is WRONGTYPE here.
+- Arguments are all checked before anything is written, in Redis's order
+  (syntax, then numbers, then the key's type, unless Redis does otherwise,
+  which each handler notes).
+- Commands that rewrite a string in place (INCR*, APPEND, SETRANGE) keep the
+  key's TTL; SET, GETSET, MSET, SETEX drop it (``Db.put``).
+"""
 
 from __future__ import annotations
 
-from .. import errors
-from ..parse import to_int
+from .. import errors, longdouble
+from ..parse import INT64_MAX, INT64_MIN, to_int
 from ..registry import command
 from ..replies import OK, Reply
 from ..session import Session
 
+# proto-max-bulk-len: the largest string APPEND/SETRANGE may build.
+MAX_STRING = 512 * 1024 * 1024
 
-def get_string(s: Session, key: bytes) -> bytes | None:
+# Option flags of SET and GETEX (parseExtendedStringArgumentsOrReply).
+_NX, _XX, _GET, _KEEPTTL, _PERSIST = 1, 2, 4, 8, 16
+_EX, _PX, _EXAT, _PXAT = 32, 64, 128, 256
+_ANY_EXPIRE = _EX | _PX | _EXAT | _PXAT
+
+# option word -> (its flag, flags it cannot be combined with, allowed in SET, in GETEX)
+_OPTIONS: dict[bytes, tuple[int, int, bool, bool]] = {
+    b"nx": (_NX, _XX, True, False),
+    b"xx": (_XX, _NX, True, False),
+    b"get": (_GET, 0, True, False),
+    b"keepttl": (_KEEPTTL, _PERSIST | _ANY_EXPIRE, True, False),
+    b"persist": (_PERSIST, _KEEPTTL | _ANY_EXPIRE, False, True),
+    b"ex": (_EX, _KEEPTTL | _PERSIST | _PX | _EXAT | _PXAT, True, True),
+    b"px": (_PX, _KEEPTTL | _PERSIST | _EX | _EXAT | _PXAT, True, True),
+    b"exat": (_EXAT, _KEEPTTL | _PERSIST | _EX | _PX | _PXAT, True, True),
+    b"pxat": (_PXAT, _KEEPTTL | _PERSIST | _EX | _PX | _EXAT, True, True),
+}
+
+
+def _parse_options(argv: list[bytes], start: int, for_set: bool) -> tuple[int, bytes | None]:
+    """The option flags from ``argv[start:]`` and the raw expire argument."""
+    flags = 0
+    expire: bytes | None = None
+    i = start
+    n = len(argv)
+    while i < n:
+        spec = _OPTIONS.get(argv[i].lower())
+        if spec is None:
+            raise errors.err(errors.SYNTAX)
+        flag, excludes, in_set, in_getex = spec
+        if flags & excludes or not (in_set if for_set else in_getex):
+            raise errors.err(errors.SYNTAX)
+        if flag & _ANY_EXPIRE:
+            if i + 1 >= n:
+                raise errors.err(errors.SYNTAX)
+            i += 1
+            expire = argv[i]  # a repeated EX (say) overrides the earlier one
+        flags |= flag
+        i += 1
+    return flags, expire
+
+
+def _deadline(s: Session, raw: bytes, flags: int, name: str) -> int:
+    """The absolute deadline (ms) an EX/PX/EXAT/PXAT argument asks for."""
+    amount = to_int(raw)
+    seconds = flags & (_EX | _EXAT)
+    if amount <= 0 or (seconds and amount > INT64_MAX // 1000):
+        raise errors.err(errors.invalid_expire(name))
+    if seconds:
+        amount *= 1000
+    if flags & (_EX | _PX):
+        amount += s.server.clock.ms()
+        if amount > INT64_MAX:  # Redis sees the sum wrap negative
+            raise errors.err(errors.invalid_expire(name))
+    return amount
+
+
+def _string(s: Session, key: bytes) -> bytes | None:
     return s.db.get_typed(key, bytes)
 
 
@@ -25,49 +93,346 @@ def set_(s: Session, argv: list[bytes]) -> Reply:
     if len(argv) == 3:
         db.put(key, value)
         return OK
-    nx = xx = get_old = keep_ttl = False
-    deadline: int | None = None
-    i = 3
-    n = len(argv)
-    while i < n:
-        opt = argv[i].lower()
-        if opt == b"nx" and not xx:
-            nx = True
-        elif opt == b"xx" and not nx:
-            xx = True
-        elif opt == b"get":
-            get_old = True
-        elif opt == b"keepttl" and deadline is None:
-            keep_ttl = True
-        elif opt in (b"ex", b"px", b"exat", b"pxat") and deadline is None and not keep_ttl and i + 1 < n:
-            i += 1
-            amount = to_int(argv[i])
-            if amount <= 0:
-                raise errors.err(errors.invalid_expire("set"))
-            now = s.server.clock.ms()
-            if opt == b"ex":
-                if amount > (2**63 - 1 - now) // 1000:
-                    raise errors.err(errors.invalid_expire("set"))
-                deadline = now + amount * 1000
-            elif opt == b"px":
-                if amount > 2**63 - 1 - now:
-                    raise errors.err(errors.invalid_expire("set"))
-                deadline = now + amount
-            elif opt == b"exat":
-                if amount > (2**63 - 1) // 1000:
-                    raise errors.err(errors.invalid_expire("set"))
-                deadline = amount * 1000
-            else:
-                deadline = amount
-        else:
-            raise errors.err(errors.SYNTAX)
-        i += 1
+    flags, expire = _parse_options(argv, 3, True)
+    deadline = _deadline(s, expire, flags, "set") if expire is not None else None
     old = db.lookup(key)
+    get_old = flags & _GET
     if get_old and old is not None and type(old) is not bytes:
         raise errors.err(errors.WRONGTYPE)
-    if (nx and old is not None) or (xx and old is None):
+    if (flags & _NX and old is not None) or (flags & _XX and old is None):
         return old if get_old else None
-    db.put(key, value, keep_ttl=keep_ttl)
+    db.put(key, value, keep_ttl=bool(flags & _KEEPTTL))
     if deadline is not None:
         db.set_expiry(key, deadline)
     return old if get_old else OK
+
+
+@command("setnx", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def setnx(s: Session, argv: list[bytes]) -> Reply:
+    db = s.db
+    if db.lookup(argv[1]) is not None:
+        return 0
+    db.add(argv[1], argv[2])
+    return 1
+
+
+def _set_with_ttl(s: Session, argv: list[bytes], flag: int, name: str) -> Reply:
+    deadline = _deadline(s, argv[2], flag, name)
+    db = s.db
+    db.put(argv[1], argv[3])
+    db.set_expiry(argv[1], deadline)
+    return OK
+
+
+@command("setex", 4, "write denyoom", keys=(1, 1, 1), category="string")
+def setex(s: Session, argv: list[bytes]) -> Reply:
+    return _set_with_ttl(s, argv, _EX, "setex")
+
+
+@command("psetex", 4, "write denyoom", keys=(1, 1, 1), category="string")
+def psetex(s: Session, argv: list[bytes]) -> Reply:
+    return _set_with_ttl(s, argv, _PX, "psetex")
+
+
+@command("getset", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def getset(s: Session, argv: list[bytes]) -> Reply:
+    old = _string(s, argv[1])
+    s.db.put(argv[1], argv[2])
+    return old
+
+
+@command("getdel", 2, "write fast", keys=(1, 1, 1), category="string")
+def getdel(s: Session, argv: list[bytes]) -> Reply:
+    old = _string(s, argv[1])
+    if old is not None:
+        s.db.remove(argv[1])
+    return old
+
+
+@command("getex", -2, "write fast", keys=(1, 1, 1), category="string")
+def getex(s: Session, argv: list[bytes]) -> Reply:
+    key = argv[1]
+    flags, expire = _parse_options(argv, 2, False) if len(argv) > 2 else (0, None)
+    value = _string(s, key)
+    if value is None:
+        return None
+    db = s.db
+    if expire is not None:
+        db.set_expiry(key, _deadline(s, expire, flags, "getex"))
+    elif flags & _PERSIST:
+        db.persist(key)
+    return value
+
+
+@command("mget", -2, "readonly fast", keys=(1, -1, 1), category="string")
+def mget(s: Session, argv: list[bytes]) -> Reply:
+    lookup = s.db.lookup
+    out: list[bytes | None] = []
+    for key in argv[1:]:
+        value = lookup(key)
+        out.append(value if type(value) is bytes else None)
+    return out
+
+
+@command("mset", -3, "write denyoom", keys=(1, -1, 2), category="string")
+def mset(s: Session, argv: list[bytes]) -> Reply:
+    if len(argv) % 2 == 0:
+        raise errors.err(errors.wrong_arity("mset"))
+    put = s.db.put
+    for i in range(1, len(argv), 2):
+        put(argv[i], argv[i + 1])
+    return OK
+
+
+@command("msetnx", -3, "write denyoom", keys=(1, -1, 2), category="string")
+def msetnx(s: Session, argv: list[bytes]) -> Reply:
+    if len(argv) % 2 == 0:
+        raise errors.err(errors.wrong_arity("msetnx"))
+    db = s.db
+    for i in range(1, len(argv), 2):
+        if db.lookup(argv[i]) is not None:
+            return 0
+    for i in range(1, len(argv), 2):
+        db.put(argv[i], argv[i + 1])
+    return 1
+
+
+# --- counters -------------------------------------------------------------------
+def _incr(s: Session, key: bytes, delta: int) -> Reply:
+    db = s.db
+    old = db.get_typed(key, bytes)
+    if old is None:
+        db.add(key, b"%d" % delta)
+        return delta
+    value = to_int(old) + delta
+    if value > INT64_MAX or value < INT64_MIN:
+        raise errors.err(errors.OVERFLOW)
+    db.put(key, b"%d" % value, keep_ttl=True)
+    return value
+
+
+@command("incr", 2, "write denyoom fast", keys=(1, 1, 1), category="string")
+def incr(s: Session, argv: list[bytes]) -> Reply:
+    return _incr(s, argv[1], 1)
+
+
+@command("decr", 2, "write denyoom fast", keys=(1, 1, 1), category="string")
+def decr(s: Session, argv: list[bytes]) -> Reply:
+    return _incr(s, argv[1], -1)
+
+
+@command("incrby", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def incrby(s: Session, argv: list[bytes]) -> Reply:
+    return _incr(s, argv[1], to_int(argv[2]))
+
+
+@command("decrby", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def decrby(s: Session, argv: list[bytes]) -> Reply:
+    delta = to_int(argv[2])
+    if delta == INT64_MIN:  # checked before the key, as Redis does
+        raise errors.err(errors.DECR_OVERFLOW)
+    return _incr(s, argv[1], -delta)
+
+
+@command("incrbyfloat", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def incrbyfloat(s: Session, argv: list[bytes]) -> Reply:
+    key = argv[1]
+    db = s.db
+    old = db.get_typed(key, bytes)
+    try:
+        text = longdouble.incr(old, argv[2])
+    except ValueError:
+        raise errors.err(errors.NOT_FLOAT)
+    except ArithmeticError:
+        raise errors.err(errors.INCR_NAN_OR_INF)
+    if old is None:
+        db.add(key, text)
+    else:
+        db.put(key, text, keep_ttl=True)
+    return text
+
+
+# --- ranges ---------------------------------------------------------------------
+@command("append", 3, "write denyoom fast", keys=(1, 1, 1), category="string")
+def append(s: Session, argv: list[bytes]) -> Reply:
+    key, tail = argv[1], argv[2]
+    db = s.db
+    old = db.get_typed(key, bytes)
+    if old is None:
+        db.add(key, tail)
+        return len(tail)
+    if len(old) + len(tail) > MAX_STRING:
+        raise errors.err(errors.STRING_TOO_LONG)
+    value = old + tail
+    db.put(key, value, keep_ttl=True)
+    return len(value)
+
+
+@command("strlen", 2, "readonly fast", keys=(1, 1, 1), category="string")
+def strlen(s: Session, argv: list[bytes]) -> Reply:
+    value = _string(s, argv[1])
+    return 0 if value is None else len(value)
+
+
+def _getrange(s: Session, argv: list[bytes]) -> Reply:
+    start = to_int(argv[2])
+    end = to_int(argv[3])
+    value = _string(s, argv[1])
+    if not value:
+        return b""
+    n = len(value)
+    if start < 0 and end < 0 and start > end:
+        return b""
+    if start < 0:
+        start = max(n + start, 0)
+    if end < 0:
+        end = max(n + end, 0)
+    if end >= n:
+        end = n - 1
+    if start > end:
+        return b""
+    return value[start : end + 1]
+
+
+@command("getrange", 4, "readonly", keys=(1, 1, 1), category="string")
+def getrange(s: Session, argv: list[bytes]) -> Reply:
+    return _getrange(s, argv)
+
+
+@command("substr", 4, "readonly", keys=(1, 1, 1), category="string")
+def substr(s: Session, argv: list[bytes]) -> Reply:
+    return _getrange(s, argv)
+
+
+@command("setrange", 4, "write denyoom", keys=(1, 1, 1), category="string")
+def setrange(s: Session, argv: list[bytes]) -> Reply:
+    key, patch = argv[1], argv[3]
+    offset = to_int(argv[2])
+    if offset < 0:
+        raise errors.err(errors.OFFSET_RANGE)
+    db = s.db
+    old = db.get_typed(key, bytes)
+    if not patch:
+        return 0 if old is None else len(old)
+    end = offset + len(patch)
+    if end > MAX_STRING:
+        raise errors.err(errors.STRING_TOO_LONG)
+    if old is None:
+        db.add(key, bytes(offset) + patch)
+        return end
+    if end > len(old):
+        value = old[:offset] + bytes(offset - len(old)) + patch if offset > len(old) else old[:offset] + patch
+    else:
+        value = old[:offset] + patch + old[end:]
+    db.put(key, value, keep_ttl=True)
+    return len(value)
+
+
+# --- LCS ------------------------------------------------------------------------
+@command("lcs", -3, "readonly", keys=(1, 2, 1), category="string")
+def lcs(s: Session, argv: list[bytes]) -> Reply:
+    db = s.db
+    a = db.lookup(argv[1])
+    b = db.lookup(argv[2])
+    if (a is not None and type(a) is not bytes) or (b is not None and type(b) is not bytes):
+        raise errors.err(errors.LCS_NOT_STRINGS)
+    want_len = want_idx = with_len = False
+    min_len = 0
+    i, n = 3, len(argv)
+    while i < n:
+        opt = argv[i].lower()
+        if opt == b"idx":
+            want_idx = True
+        elif opt == b"len":
+            want_len = True
+        elif opt == b"withmatchlen":
+            with_len = True
+        elif opt == b"minmatchlen" and i + 1 < n:
+            i += 1
+            min_len = max(to_int(argv[i]), 0)
+        else:
+            raise errors.err(errors.SYNTAX)
+        i += 1
+    if want_idx and want_len:
+        raise errors.err(errors.LCS_LEN_AND_IDX)
+    x: bytes = a if type(a) is bytes else b""
+    y: bytes = b if type(b) is bytes else b""
+    table = _lcs_table(x, y)
+    total = table[len(x)][len(y)]
+    if want_len:
+        return total
+    return _lcs_walk(x, y, table, total, want_idx, min_len, with_len)
+
+
+def _lcs_table(x: bytes, y: bytes) -> list[list[int]]:
+    """``table[i][j]``: length of the LCS of ``x[:i]`` and ``y[:j]``."""
+    width = len(y) + 1
+    prev = [0] * width
+    table = [prev]
+    for ch in x:
+        row = [0] * width
+        left = 0
+        for j, other in enumerate(y, 1):
+            if ch == other:
+                left = prev[j - 1] + 1
+            else:
+                up = prev[j]
+                if up > left:
+                    left = up
+            row[j] = left
+        table.append(row)
+        prev = row
+    return table
+
+
+def _lcs_walk(
+    x: bytes,
+    y: bytes,
+    table: list[list[int]],
+    total: int,
+    want_idx: bool,
+    min_len: int,
+    with_len: bool,
+) -> Reply:
+    """Walk the table back from the end, as Redis does, collecting the common
+    subsequence and (for IDX) the matching ranges, last range first."""
+    picked = bytearray(total)
+    k = total
+    matches: list[list[object]] = []
+    i, j = len(x), len(y)
+    run = False  # a range is open: x[xs..xe] matches y[ys..ye]
+    xs = xe = ys = ye = 0
+    while i > 0 and j > 0:
+        close = False
+        if x[i - 1] == y[j - 1]:
+            k -= 1
+            picked[k] = x[i - 1]
+            i -= 1
+            j -= 1
+            if not run:
+                run = True
+                xs = xe = i
+                ys = ye = j
+            elif xs == i + 1 and ys == j + 1:
+                xs, ys = i, j
+            else:
+                close = True
+            if xs == 0 or ys == 0:
+                close = True
+        else:
+            if table[i - 1][j] > table[i][j - 1]:
+                i -= 1
+            else:
+                j -= 1
+            close = run
+        if close:
+            size = xe - xs + 1
+            if want_idx and (min_len == 0 or size >= min_len):
+                entry: list[object] = [[xs, xe], [ys, ye]]
+                if with_len:
+                    entry.append(size)
+                matches.append(entry)
+            run = False
+    if want_idx:
+        return {b"matches": matches, b"len": total}
+    return bytes(picked)
