@@ -9,6 +9,8 @@ Rules (Redis's ``stringmatchlen``, byte for byte):
   right after ``[`` (or ``[^``) closes an empty set. A set with no closing
   ``]`` runs to the end of the pattern, so ``[`` alone matches nothing and
   ``[^`` any one byte.
+- The empty string matches only the empty pattern (not even ``*``; KEYS and
+  SCAN treat a lone ``*`` as "everything" before matching).
 - ``nocase`` folds ASCII letters only (C locale ``tolower``).
 
 A pattern compiles once into a matcher: the pattern is a sequence of
@@ -131,8 +133,10 @@ def _build(pattern: bytes, nocase: bool) -> Matcher:
         if isinstance(seg, bytes):
             return seg.__eq__
         return lambda value: seg.fullmatch(value) is not None
+    # An empty string matches only the empty pattern: Redis's loop never
+    # starts for it, so even "*" fails (KEYS * and SCAN MATCH * skip matching).
     if atoms == [_STAR]:
-        return lambda value: True
+        return bool
     # Cut at the stars: head * mid * mid * ... * tail.
     parts: list[list[frozenset[int]]] = [[]]
     for atom in atoms:
@@ -143,7 +147,7 @@ def _build(pattern: bytes, nocase: bool) -> Matcher:
     head, head_len = _segment(parts[0])
     tail, tail_len = _segment(parts[-1])
     mids = [_segment(part) for part in parts[1:-1]]
-    fixed = head_len + tail_len + sum(length for _, length in mids)
+    fixed = max(1, head_len + tail_len + sum(length for _, length in mids))
     if not mids and isinstance(head, bytes) and isinstance(tail, bytes):
         if not tail:
             return lambda value: value.startswith(head)
