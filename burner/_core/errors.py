@@ -135,3 +135,7 @@ def unsupported_option(option: bytes) -> str:
 DECR_OVERFLOW = "ERR decrement would overflow"
 LCS_NOT_STRINGS = "ERR The specified keys must contain string values"
 LCS_LEN_AND_IDX = "ERR If you want both the length and indexes, please just use IDX."
+
+
+def int_range(low: int, high: int) -> str:
+    return f"ERR value is out of range, value must between {low} and {high}"
