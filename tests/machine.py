@@ -53,14 +53,16 @@ class DifferentialMachine(RuleBasedStateMachine):
         self.real = self.server.client(**self.config)
         self.real.flushall()
 
-    def check(self, *argv: Any, normalize: Callable[[Any], Any] | None = None) -> Any:
+    def check(
+        self, *argv: Any, normalize: Callable[[Any], Any] | None = None, **options: Any
+    ) -> Any:
         name = argv[0].upper() if isinstance(argv[0], bytes) else str(argv[0]).upper().encode()
         if normalize is None and name in self.unordered:
             normalize = _sort_nested
 
         def run(client: Any) -> Callable[[], Any]:
             def call() -> Any:
-                value = client.execute_command(*argv)
+                value = client.execute_command(*argv, **options)
                 return normalize(value) if normalize is not None else value
 
             return call
