@@ -139,3 +139,65 @@ LCS_LEN_AND_IDX = "ERR If you want both the length and indexes, please just use 
 
 def int_range(low: int, high: int) -> str:
     return f"ERR value is out of range, value must between {low} and {high}"
+
+
+# --- scripting (EVAL, SCRIPT, FUNCTION, FCALL) ---------------------------------
+NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL."
+NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative"
+NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args"
+SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+FUNCTION_FLUSH_OPTION = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option"
+SCRIPT_DEBUG_OPTION = "ERR Use SCRIPT DEBUG YES/SYNC/NO"
+SCRIPT_DEBUG_UNSUPPORTED = "ERR SCRIPT DEBUG YES/SYNC is not supported by this server"
+FUNCTION_NOT_FOUND = "ERR Function not found"
+LIBRARY_NOT_FOUND = "ERR Library not found"
+RO_WITH_WRITE_SCRIPT = "ERR Can not execute a script with write flag using *_ro command."
+MISSING_LIBRARY_METADATA = "ERR Missing library metadata"
+INVALID_LIBRARY_METADATA = "ERR Invalid library metadata"
+LIBRARY_NAME_GIVEN_TWICE = "ERR Invalid metadata value, name argument was given multiple times"
+BAD_LIBRARY_NAME = (
+    "ERR Library names can only contain letters, numbers, or underscores(_) "
+    "and must be at least one character long"
+)
+NO_FUNCTIONS_REGISTERED = "ERR No functions registered"
+RESTORE_POLICY = (
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."
+)
+DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
+LIBRARY_NAME_MISSING = "ERR library name argument was not given"
+
+
+def compile_error(message: str) -> str:
+    return f"ERR Error compiling script (new function): {message}"
+
+
+def function_exists(name: str) -> str:
+    return f"ERR Function {name} already exists"
+
+
+def library_exists(name: str) -> str:
+    return f"ERR Library '{name}' already exists"
+
+
+def engine_not_found(name: str) -> str:
+    return f"ERR Engine '{name}' not found"
+
+
+def invalid_metadata_value(value: str) -> str:
+    return f"ERR Invalid metadata value given: {value}"
+
+
+def unknown_argument(arg: str) -> str:
+    return f"ERR Unknown argument {arg}"
+
+
+def shebang_engine(line: str) -> str:
+    return f"ERR Unexpected engine in script shebang: {line}"
+
+
+def shebang_option(option: str) -> str:
+    return f"ERR Unknown lua shebang option: {option}"
+
+
+def shebang_flag(flag: str) -> str:
+    return f"ERR Unexpected flag in script shebang: {flag}"

@@ -1,0 +1,528 @@
+"""Lua scripting engine (DESIGN.md D7): lupa's Lua 5.1, sandboxed.
+
+Rules:
+- One ``Scripting`` per Server holds two Lua runtimes, as Redis does: one for
+  EVAL scripts (dropped whole by SCRIPT FLUSH, which is what keeps memory flat)
+  and one for FUNCTION libraries (dropped by FUNCTION FLUSH).
+- A script compiles once per SHA1; EVALSHA calls the compiled function.
+- The sandbox is built in Lua (``lua_boot``): scripts see read-only globals
+  and no Python object; Python callables are reached only through closures.
+  Python callbacks never raise into Lua: they return (kind, value) pairs.
+- ``redis.call`` goes straight to the registry's handlers with the calling
+  session (the facade already holds the Server lock for the whole script).
+- Time limit: a Lua count hook aborts a script running longer than
+  ``busy-reply-threshold`` (alias ``lua-time-limit``) ms. Redis would keep
+  running it and answer BUSY to others until SCRIPT KILL; burner runs one
+  script at a time under one lock, so it can only abort. Writes the script
+  made before the abort are kept (Redis has no rollback either).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+import lupa.lua51 as lupa51
+
+from . import registry
+from ._version_info import REDIS_VERSION
+from .lua_boot import BOOT
+from .lua_libs import make_libs
+from .parse import INT64_MAX, INT64_MIN
+from .replies import BigNumber, CommandError, Reply, SetReply, Simple, Verbatim
+
+if TYPE_CHECKING:
+    from .session import Session
+    from .state import ServerState
+
+log = logging.getLogger("burner.lua")
+
+_LOG_LEVELS = (logging.DEBUG, logging.INFO, logging.INFO, logging.WARNING)
+
+# kinds returned by the redis.call bridge (see lua_boot r_call)
+_PLAIN, _STATUS, _ERROR, _TABLE = 0, 1, 2, 3
+
+_ARGS_TYPE = "ERR Lua redis lib command arguments must be strings or integers"
+_NO_ARGS = "ERR Please specify at least one argument for this redis lib call"
+_UNKNOWN = "ERR Unknown Redis command called from script"
+_ARITY = "ERR Wrong number of args calling Redis command from script"
+_NOSCRIPT = "ERR This Redis command is not allowed from script"
+_RO_WRITE = "ERR Write commands are not allowed from read-only scripts."
+
+
+def _version_num(version: bytes) -> int:
+    parts = [int(p) for p in version.split(b".")[:3]]
+    while len(parts) < 3:
+        parts.append(0)
+    return (parts[0] << 16) | (parts[1] << 8) | parts[2]
+
+
+def _deny(obj: object, name: object, is_setting: bool) -> object:
+    raise AttributeError("access denied")
+
+
+def _sha1(data: bytes) -> bytes:
+    return hashlib.sha1(data).hexdigest().encode()
+
+
+def _to_int(x: Any) -> int:
+    """A Lua number as Redis turns it into an integer reply (C cast)."""
+    if type(x) is int:
+        if INT64_MIN <= x <= INT64_MAX:
+            return x
+        return INT64_MIN
+    if math.isnan(x) or math.isinf(x):
+        return INT64_MIN
+    v = int(x)
+    if INT64_MIN <= v <= INT64_MAX:
+        return v
+    return INT64_MIN
+
+
+def _arg(a: Any) -> bytes | None:
+    kind = type(a)
+    if kind is bytes:
+        return a  # type: ignore[no-any-return]
+    if kind is int:
+        if -(10**15) < a < 10**15:
+            return b"%d" % a
+        return b"%.17g" % float(a)
+    if kind is float:
+        return b"%.17g" % a
+    return None
+
+
+def _oneline(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _text(raw: Any) -> str:
+    if type(raw) is bytes:
+        return raw.decode("utf-8", "replace")
+    return str(raw)
+
+
+def error_text(message: str) -> str:
+    """A command's error as redis.call sees it: with a code, trimmed."""
+    if " " not in message:
+        return "ERR " + message.strip("\r\n")
+    return message.strip("\r\n")
+
+
+class Runtime:
+    """One Lua state with the sandbox loaded."""
+
+    __slots__ = (
+        "compile",
+        "load_library",
+        "lua",
+        "readonly",
+        "resp",
+        "run_function",
+        "run_script",
+        "session",
+        "table",
+    )
+
+    def __init__(self) -> None:
+        lua = lupa51.LuaRuntime(
+            encoding=None,
+            register_eval=False,
+            register_builtins=False,
+            unpack_returned_tuples=True,
+            attribute_filter=_deny,
+        )
+        self.lua = lua
+        self.session: Session | None = None
+        self.readonly = False
+        self.resp = 2
+        self.table = lua.table_from
+        py = lua.table_from(
+            {
+                b"call": self._call,
+                b"raising_call": self._raising_call,
+                b"error_text": _error_text,
+                b"setresp": self._setresp,
+                b"now": time.monotonic,
+                b"log": _log,
+                b"sha1": _sha1,
+                b"acl": _acl,
+                b"version": REDIS_VERSION,
+                b"version_num": _version_num(REDIS_VERSION),
+                b"libs": make_libs(lua),
+            }
+        )
+        loader = lua.eval("loadstring")
+        chunk = loader(BOOT, b"=burner")
+        if type(chunk) is tuple:  # pragma: no cover - the boot code is ours
+            raise RuntimeError(chunk[1])
+        api = chunk(py)
+        self.compile = api[b"compile"]
+        self.run_script = api[b"run_script"]
+        self.run_function = api[b"run_function"]
+        self.load_library = api[b"load_library"]
+
+    # --- redis.call ----------------------------------------------------------
+    def _setresp(self, resp: int) -> None:
+        self.resp = int(resp)
+
+    def _raising_call(self, *args: Any) -> Any:
+        kind, value = self._call(self.resp, *args)
+        if kind == _PLAIN or kind == _TABLE:
+            return value
+        if kind == _STATUS:
+            return self.table({b"ok": value})
+        raise ScriptCallError(value)
+
+    def _call(self, resp: int, *args: Any) -> tuple[int, Any]:
+        try:
+            return self._dispatch(resp, args)
+        except CommandError as exc:
+            return _ERROR, error_text(exc.message).encode()
+        except Exception as exc:  # never let a Python error reach Lua
+            log.exception("error inside redis.call")
+            return _ERROR, ("ERR " + type(exc).__name__).encode()
+
+    def _dispatch(self, resp: int, args: tuple[Any, ...]) -> tuple[int, Any]:
+        if not args:
+            return _ERROR, _NO_ARGS.encode()
+        argv: list[bytes] = []
+        for a in args:
+            b = _arg(a)
+            if b is None:
+                return _ERROR, _ARGS_TYPE.encode()
+            argv.append(b)
+        found = registry.lookup(argv)
+        if type(found) is CommandError:
+            text = found.message
+            if text.startswith("ERR wrong number"):
+                return _ERROR, _ARITY.encode()
+            return _ERROR, _UNKNOWN.encode()
+        cmd: registry.Command = found  # type: ignore[assignment]
+        flags = cmd.flags
+        if "noscript" in flags:
+            return _ERROR, _NOSCRIPT.encode()
+        if self.readonly and "write" in flags:
+            return _ERROR, _RO_WRITE.encode()
+        name = cmd.name
+        if (name == "xread" or name == "xreadgroup") and any(
+            a.lower() == b"block" for a in argv
+        ):
+            return _ERROR, f"ERR {name} command is not allowed with BLOCK option from scripts".encode()
+        session = self.session
+        assert session is not None
+        saved = session.resp
+        session.resp = resp
+        try:
+            reply = cmd.handler(session, argv)  # type: ignore[misc]
+        except CommandError as exc:
+            reply = exc
+        finally:
+            session.resp = saved
+        return self._to_lua(reply, resp)
+
+    def _to_lua(self, reply: Reply, resp: int) -> tuple[int, Any]:
+        kind = type(reply)
+        if kind is bytes or kind is int:
+            return _PLAIN, reply
+        if kind is Simple:
+            return _STATUS, bytes(reply)
+        if reply is None:
+            return _PLAIN, (None if resp == 3 else False)
+        if kind is CommandError:
+            return _ERROR, error_text(reply.message).encode()
+        if kind is list and all(type(x) is bytes for x in reply):
+            return _TABLE, self.table(reply)
+        if kind.__name__ == "Block":
+            return _PLAIN, (None if resp == 3 else False)
+        return _TABLE, self._value(reply, resp)
+
+    def _value(self, reply: Reply, resp: int) -> Any:
+        kind = type(reply)
+        if kind is bytes or kind is int:
+            return reply
+        if reply is None:
+            return None if resp == 3 else False
+        if kind is bool:
+            return reply if resp == 3 else int(reply)
+        if kind is Simple:
+            return self.table({b"ok": bytes(reply)})
+        if kind is CommandError:
+            return self.table({b"err": error_text(reply.message).encode()})
+        if kind is float:
+            if resp == 3:
+                return self.table({b"double": reply})
+            from .parse import format_double
+
+            return format_double(reply)
+        if kind is BigNumber:
+            if resp == 3:
+                return self.table({b"big_number": str(int(reply)).encode()})
+            return str(int(reply)).encode()
+        if kind is Verbatim:
+            if resp == 3:
+                inner = self.table({b"format": reply.fmt, b"string": bytes(reply)})
+                return self.table({b"verbatim_string": inner})
+            return bytes(reply)
+        if kind is dict:
+            if resp == 3:
+                m = self.table({})
+                for k, v in reply.items():
+                    m[self._value(k, resp)] = self._value(v, resp)
+                return self.table({b"map": m})
+            flat: list[Any] = []
+            for k, v in reply.items():
+                flat.append(self._value(k, resp))
+                flat.append(self._value(v, resp))
+            return self.table(flat)
+        if kind is SetReply and resp == 3:
+            s = self.table({})
+            for item in reply:
+                s[self._value(item, resp)] = True
+            return self.table({b"set": s})
+        if isinstance(reply, list):
+            return self.table([self._value(x, resp) for x in reply])
+        if kind.__name__ == "Block":
+            return None if resp == 3 else False
+        raise TypeError(f"cannot convert {kind!r}")
+
+
+class ScriptCallError(Exception):
+    """A redis.call error on its way through Lua (see lua_boot ``plain``)."""
+
+
+def _error_text(exc: object) -> bytes:
+    if isinstance(exc, ScriptCallError):
+        text: bytes = exc.args[0]
+        return text
+    return b"ERR Error in Lua runtime"
+
+
+def _log(level: int, message: bytes) -> None:
+    log.log(_LOG_LEVELS[int(level)], "%s", message.decode("utf-8", "replace"))
+
+
+def _acl(*args: Any) -> bool:
+    argv = [_arg(a) or b"" for a in args]
+    found = registry.lookup(argv)
+    return type(found) is not CommandError
+
+
+# --- results ---------------------------------------------------------------------
+def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
+    tag = items[i]
+    v = items[i + 1]
+    if tag == b"s":
+        return v, i + 2
+    if tag == b"i":
+        return _to_int(v), i + 2
+    if tag == b"a":
+        out: list[Reply] = []
+        i += 2
+        for _ in range(v):
+            x, i = _decode(items, i)
+            out.append(x)
+        return out, i
+    if tag == b"z":
+        return None, i + 2
+    if tag == b"e":
+        return CommandError(_oneline(_text(v))), i + 2
+    if tag == b"o":
+        return Simple(_oneline(_text(v)).encode()), i + 2
+    if tag == b"T":
+        return True, i + 2
+    if tag == b"F":
+        return False, i + 2
+    if tag == b"d":
+        return float(v), i + 2
+    if tag == b"g":
+        try:
+            return BigNumber(int(v)), i + 2
+        except ValueError:
+            return v, i + 2
+    if tag == b"v":
+        return Verbatim(v), i + 2
+    if tag == b"m":
+        m: dict[Any, Reply] = {}
+        i += 2
+        for _ in range(v):
+            k, i = _decode(items, i)
+            val, i = _decode(items, i)
+            if type(k) is list:
+                k = tuple(k)
+            elif type(k) is CommandError:
+                k = k.message
+            m[k] = val
+        return m, i
+    if tag == b"S":
+        s = SetReply()
+        i += 2
+        for _ in range(v):
+            x, i = _decode(items, i)
+            s.append(x)
+        return s, i
+    raise ValueError(f"bad tag {tag!r}")  # pragma: no cover
+
+
+def result(res: Any, name: str) -> Reply:
+    """A script's result (as ``finish`` in lua_boot encodes it) as a reply."""
+    if type(res) is not tuple:
+        tag = res
+        if tag == b"z":
+            return None
+        if tag == b"T":
+            return True
+        if tag == b"F":
+            return False
+        raise ValueError(f"bad result {res!r}")  # pragma: no cover
+    tag = res[0]
+    if tag == b"s":
+        return res[1]
+    if tag == b"i":
+        return _to_int(res[1])
+    if tag == b"L":
+        return _decode(res, 1)[0]
+    if tag == b"B":
+        return _decode(list(res[1].values()), 0)[0]
+    if tag == b"E":
+        message = _text(res[1])
+        source, line = res[2], res[3]
+        if source is not None and line is not None:
+            text = f"{message} script: {name}, on {_text(source)}:{line}."
+        else:
+            text = f"{message} script: {name}."
+        return CommandError(_oneline(text))
+    raise ValueError(f"bad result {res!r}")  # pragma: no cover
+
+
+# --- per-server state -----------------------------------------------------------
+class Function:
+    __slots__ = ("description", "flags", "fn", "library", "name")
+
+    def __init__(
+        self, name: bytes, fn: Any, flags: list[bytes], description: bytes | None, library: Library
+    ) -> None:
+        self.name = name
+        self.fn = fn
+        self.flags = flags
+        self.description = description
+        self.library = library
+
+
+class Library:
+    __slots__ = ("code", "functions", "name")
+
+    def __init__(self, name: bytes, code: bytes) -> None:
+        self.name = name
+        self.code = code
+        self.functions: dict[bytes, Function] = {}
+
+
+class Script:
+    __slots__ = ("body", "fn", "readonly")
+
+    def __init__(self, fn: Any, body: bytes, readonly: bool) -> None:
+        self.fn = fn
+        self.body = body
+        self.readonly = readonly
+
+
+class Scripting:
+    """A Server's scripts and function libraries."""
+
+    __slots__ = ("_eval_rt", "_func_rt", "functions", "libraries", "scripts")
+
+    def __init__(self) -> None:
+        self._eval_rt: Runtime | None = None
+        self._func_rt: Runtime | None = None
+        self.scripts: dict[bytes, Script] = {}
+        self.libraries: dict[bytes, Library] = {}
+        self.functions: dict[bytes, Function] = {}
+
+    @property
+    def eval_rt(self) -> Runtime:
+        rt = self._eval_rt
+        if rt is None:
+            rt = self._eval_rt = Runtime()
+        return rt
+
+    @property
+    def func_rt(self) -> Runtime:
+        rt = self._func_rt
+        if rt is None:
+            rt = self._func_rt = Runtime()
+        return rt
+
+    def flush_scripts(self) -> None:
+        self.scripts = {}
+        self._eval_rt = None
+
+    def flush_functions(self) -> None:
+        self.libraries = {}
+        self.functions = {}
+        self._func_rt = None
+
+
+_ATTR = "_burner_scripting"
+
+
+def scripting(server: ServerState) -> Scripting:
+    state: Scripting | None = getattr(server, _ATTR, None)
+    if state is None:
+        state = Scripting()
+        setattr(server, _ATTR, state)
+    return state
+
+
+def deadline(server: ServerState) -> float:
+    config = server.config
+    limit = config.get("busy-reply-threshold", b"5000")
+    other = config.get("lua-time-limit", b"5000")
+    if limit == b"5000" and other != b"5000":
+        limit = other
+    try:
+        ms = int(limit)
+    except ValueError:
+        ms = 5000
+    if ms <= 0:
+        return math.inf
+    return time.monotonic() + ms / 1000.0
+
+
+def run(
+    rt: Runtime,
+    s: Session,
+    runner: Any,
+    fn: Any,
+    name: str,
+    nkeys: int,
+    args: list[bytes],
+    readonly: bool,
+) -> Reply:
+    """Run ``fn`` with ``runner`` (run_script or run_function) as ``s``."""
+    saved = rt.session, rt.readonly
+    saved_db, saved_resp = s.db, s.resp
+    rt.session = s
+    rt.readonly = readonly
+    rt.resp = 2
+    try:
+        res = runner(fn, deadline(s.server), nkeys, *args)
+    finally:
+        rt.session, rt.readonly = saved
+        s.db, s.resp = saved_db, saved_resp
+    return result(res, name)
+
+
+__all__ = [
+    "Function",
+    "Library",
+    "Runtime",
+    "Script",
+    "Scripting",
+    "error_text",
+    "run",
+    "scripting",
+]
