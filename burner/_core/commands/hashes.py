@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from itertools import islice
 
-from .. import errors, longdouble
+from .. import errors, longdouble, scan
 from ..parse import INT64_MAX, INT64_MIN, maybe_int, to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -286,3 +286,37 @@ def hrandfield(s: Session, argv: list[bytes]) -> Reply:
         flat.append(f)
         flat.append(h[f])
     return flat
+
+
+# --- HSCAN ---------------------------------------------------------------------------
+
+
+@command("hscan", -3, "readonly", keys=(1, 1, 1), category="hash")
+def hscan(s: Session, argv: list[bytes]) -> Reply:
+    cursor = scan.parse_cursor(argv[2])
+    h = s.db.get_typed(argv[1], Hash)
+    if h is None:
+        return scan.empty()
+    # NOVALUES (Redis 7.4) is a bare flag among the options; take it out and
+    # leave MATCH/COUNT (whose arguments may spell "novalues") to scan.
+    no_values = False
+    n = len(argv)
+    if n > 3:
+        options = argv[:3]
+        i = 3
+        while i < n:
+            word = argv[i].lower()
+            if (word == b"count" or word == b"match") and i + 1 < n:
+                options.append(argv[i])
+                options.append(argv[i + 1])
+                i += 2
+                continue
+            if word == b"novalues":
+                no_values = True
+            else:
+                options.append(argv[i])
+            i += 1
+        argv = options
+    return scan.scan_container(
+        s, argv, 3, cursor, h, h, small=not h.big, value=None if no_values else h.__getitem__
+    )

@@ -552,3 +552,137 @@ def test_hash_copy_keeps_type_and_encoding() -> None:
     assert type(c) is Hash and c == h and c.big
     c[b"b"] = b"2"
     assert b"b" not in h
+
+
+# --- HSCAN ----------------------------------------------------------------------------------
+
+
+def test_hscan_small_hash_comes_whole(pair: Pair) -> None:
+    _setup_wrongtype(pair)
+    pair.cmd("HSET", "h", "apple", "1", "banana", "2", "avocado", "3", "cherry", "4")
+    pair.cmd("HSCAN", "h", "0")
+    pair.cmd("HSCAN", "h", "0", "COUNT", "1")
+    pair.cmd("HSCAN", "h", "0", "MATCH", "a*")
+    pair.cmd("HSCAN", "h", "0", "match", "a*", "count", "2")
+    pair.cmd("HSCAN", "h", "0", "MATCH", "zz*")
+    pair.cmd("HSCAN", "h", "0", "MATCH", "a*", "MATCH", "b*")
+    pair.cmd("HSCAN", "h", "0", "COUNT", "5", "COUNT", "1")
+    pair.cmd("HSCAN", "h", "17")  # a small hash ignores the cursor
+    pair.cmd("HSCAN", "h", "-1")
+    pair.cmd("HSCAN", "h", "18446744073709551615")
+    pair.cmd("HSCAN", "h", "")
+    pair.cmd("HSCAN", "nokey", "0")
+    pair.check(lambda r: r.hscan("h"))
+    pair.check(lambda r: r.hscan("h", 0, match="*an*", count=100))
+    pair.check(lambda r: r.hscan("nokey"))
+    pair.check(lambda r: list(r.hscan_iter("h")))
+    pair.check(lambda r: list(r.hscan_iter("h", match="[ab]*", count=1)))
+
+
+def test_hscan_errors(pair: Pair) -> None:
+    _setup_wrongtype(pair)
+    pair.cmd("HSET", "h", "a", "1")
+    pair.cmd("HSCAN", "h", "x")
+    pair.cmd("HSCAN", "h", "1.5")
+    pair.cmd("HSCAN", "h", " 1")
+    pair.cmd("HSCAN", "h", "18446744073709551616")
+    pair.cmd("HSCAN", "nokey", "x")
+    pair.cmd("HSCAN", "str", "x")  # the cursor is read before the type is checked
+    pair.cmd("HSCAN", "str", "0")
+    pair.cmd("HSCAN", "str", "0", "COUNT", "0")
+    pair.cmd("HSCAN", "nokey", "0", "COUNT", "0")  # a missing key skips the options
+    pair.cmd("HSCAN", "h", "0", "COUNT", "0")
+    pair.cmd("HSCAN", "h", "0", "COUNT", "-1")
+    pair.cmd("HSCAN", "h", "0", "COUNT", "x")
+    pair.cmd("HSCAN", "h", "0", "COUNT")
+    pair.cmd("HSCAN", "h", "0", "MATCH")
+    pair.cmd("HSCAN", "h", "0", "TYPE", "string")
+    pair.cmd("HSCAN", "h", "0", "FOO", "bar")
+    pair.cmd("HSCAN", "h", "0", "COUNT", "x", "FOO")
+    pair.cmd("HSCAN", "h")
+    pair.cmd("HSCAN")
+
+
+def _full_scan(client: Any, key: str, *options: Any) -> tuple[dict[Any, Any], int]:
+    """Every field/value an HSCAN iteration returns, and how many calls it took."""
+    seen: dict[Any, Any] = {}
+    cursor: Any = b"0"
+    calls = 0
+    while True:
+        cursor, items = client.execute_command("HSCAN", key, cursor, *options)
+        calls += 1
+        seen.update(items)  # redis-py's callback pairs the fields and values
+        if int(cursor) == 0:
+            return seen, calls
+        assert calls < 10_000
+
+
+def test_hscan_large_hash(pair: Pair) -> None:
+    mapping: dict[Any, Any] = {f"field:{i}": f"value:{i}" for i in range(600)}
+    pair.check(lambda r: r.hset("h", mapping=mapping))
+    _same_encoding(pair, "h")
+    for options in ((), ("COUNT", "50"), ("MATCH", "field:1*"), ("MATCH", "*7", "COUNT", "1000")):
+        got, calls = _full_scan(pair.burner, "h", *options)
+        want, real_calls = _full_scan(pair.real, "h", *options)
+        assert got == want
+        if not options:
+            assert calls > 1 and real_calls > 1  # a hashtable is scanned in steps
+    got_all = dict(pair.burner.hscan_iter("h", count=100))
+    want_all = dict(pair.real.hscan_iter("h", count=100))
+    assert got_all == want_all and len(got_all) == 600
+    cursor, page = pair.burner.hscan("h", 0, count=10)
+    assert cursor != 0 and 5 <= len(page) <= 20
+
+
+def test_hscan_returns_fields_present_throughout() -> None:
+    r: Any = burner.Redis()
+    r.hset("h", mapping={f"f{i}": str(i) for i in range(1000)})
+    seen: set[bytes] = set()
+    cursor = 0
+    added = 0
+    while True:
+        cursor, page = r.hscan("h", cursor, count=37)
+        seen.update(page)
+        r.hset("h", f"new{added}", "x")  # writes between steps
+        r.hdel("h", f"f{999 - added}")
+        added += 1
+        if cursor == 0:
+            break
+    kept = {f"f{i}".encode() for i in range(1000 - added)}
+    assert kept <= seen
+
+
+def test_hscan_novalues() -> None:
+    # NOVALUES arrived in Redis 7.4, after the oracle's 7.0: checked on burner alone.
+    for protocol in (2, 3):
+        r: Any = burner.Redis(protocol=protocol)
+        r.hset("h", mapping={"apple": "1", "banana": "2", "novalues": "3"})
+        raw = r.execute_command
+        fields = [b"apple", b"banana", b"novalues"]
+        assert raw("HSCAN", "h", 0, "NOVALUES", no_values=True) == (0, fields)
+        assert raw("HSCAN", "h", 0, "novalues", "COUNT", "5", "NOVALUES", no_values=True) == (
+            0,
+            fields,
+        )
+        assert r.hscan("h", no_values=True) == (0, fields)
+        assert r.hscan("h", match="a*", no_values=True) == (0, [b"apple"])
+        # "novalues" after MATCH is the pattern, not the flag.
+        assert raw("HSCAN", "h", 0, "MATCH", "novalues", "novalues", no_values=True) == (
+            0,
+            [b"novalues"],
+        )
+        assert raw("HSCAN", "h", 0, "MATCH", "novalues") == (0, {b"novalues": b"3"})
+        assert sorted(r.hscan_iter("h", no_values=True)) == [b"apple", b"banana", b"novalues"]
+        with pytest.raises(redis.ResponseError, match=r"^syntax error$"):
+            r.execute_command("HSCAN", "h", 0, "NOVALUES", "COUNT", "0")
+        with pytest.raises(redis.ResponseError, match=r"^syntax error$"):
+            r.execute_command("HSCAN", "h", 0, "NOVALUES", "COUNT")
+        r.hset("big", mapping={f"f{i}": "v" for i in range(600)})
+        fields = []
+        cursor = 0
+        while True:
+            cursor, page = r.hscan("big", cursor, count=100, no_values=True)
+            fields.extend(page)
+            if cursor == 0:
+                break
+        assert sorted(set(fields)) == sorted(f"f{i}".encode() for i in range(600))
