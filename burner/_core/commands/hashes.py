@@ -31,8 +31,10 @@ _RAND_COUNT_MAX = INT64_MAX
 _RAND_WITHVALUES_MAX = INT64_MAX // 2
 
 
-def _limit(s: Session, name: str, default: int) -> int:
-    raw = s.server.config.get(name)
+_limits_cache: dict[tuple[bytes | None, bytes | None], tuple[int, int]] = {}
+
+
+def _parse_limit(raw: bytes | None, default: int) -> int:
     if raw is None:
         return default
     try:
@@ -42,12 +44,21 @@ def _limit(s: Session, name: str, default: int) -> int:
 
 
 def _grew(s: Session, h: Hash, longest: int) -> None:
-    if not h.big:
-        h.grew(
-            longest,
-            _limit(s, "hash-max-listpack-entries", Hash.MAX_LISTPACK_ENTRIES),
-            _limit(s, "hash-max-listpack-value", Hash.MAX_LISTPACK_VALUE),
+    """Apply the listpack -> hashtable rule with the configured limits."""
+    if h.big:
+        return
+    config = s.server.config
+    raw = (config.get("hash-max-listpack-entries"), config.get("hash-max-listpack-value"))
+    limits = _limits_cache.get(raw)
+    if limits is None:
+        if len(_limits_cache) > 64:
+            _limits_cache.clear()
+        limits = _limits_cache[raw] = (
+            _parse_limit(raw[0], Hash.MAX_LISTPACK_ENTRIES),
+            _parse_limit(raw[1], Hash.MAX_LISTPACK_VALUE),
         )
+    if longest > limits[1] or len(h) > limits[0]:
+        h.big = True
 
 
 def _set_pairs(s: Session, argv: list[bytes], name: str) -> int:
@@ -61,10 +72,17 @@ def _set_pairs(s: Session, argv: list[bytes], name: str) -> int:
     if h is None:
         h = Hash()
     before = len(h)
-    for i in range(2, len(argv), 2):
-        h[argv[i]] = argv[i + 1]
-    if not h.big:
-        _grew(s, h, max(map(len, argv[2:])))
+    n = len(argv)
+    if n == 4:
+        field, value = argv[2], argv[3]
+        h[field] = value
+        if not h.big:
+            _grew(s, h, max(len(field), len(value)))
+    else:
+        for i in range(2, n, 2):
+            h[argv[i]] = argv[i + 1]
+        if not h.big:
+            _grew(s, h, max(map(len, argv[2:])))
     if created:
         db.add(key, h)
     else:

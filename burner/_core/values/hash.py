@@ -32,12 +32,6 @@ class Hash(dict[bytes, bytes]):
         super().__init__(items)
         self.big = big
 
-    def grew(self, longest: int, max_entries: int, max_value: int) -> None:
-        """Apply the listpack -> hashtable rule after a write whose longest
-        written field or value was ``longest`` bytes."""
-        if longest > max_value or len(self) > max_entries:
-            self.big = True
-
     def copy(self) -> Hash:  # a dict's copy() would lose the type
         return Hash(self.items(), self.big)
 
