@@ -686,3 +686,48 @@ def test_hscan_novalues() -> None:
             if cursor == 0:
                 break
         assert sorted(set(fields)) == sorted(f"f{i}".encode() for i in range(600))
+
+
+def test_hash_with_key_commands(pair: Pair) -> None:
+    pair.cmd("HSET", "h", "a", "1", "b", "2")
+    pair.cmd("TYPE", "h")
+    pair.cmd("OBJECT", "ENCODING", "h")
+    pair.cmd("EXPIRE", "h", "1000")
+    pair.cmd("HSET", "h", "c", "3")
+    pair.cmd("HINCRBY", "h", "a", "1")
+    pair.cmd("HDEL", "h", "b")
+    pair.check(lambda r: r.ttl("h") > 900)  # in-place writes keep the TTL
+    pair.cmd("COPY", "h", "h2")
+    pair.cmd("HSET", "h2", "big", "x" * 100)
+    pair.cmd("HGETALL", "h")
+    pair.cmd("OBJECT", "ENCODING", "h")
+    pair.cmd("OBJECT", "ENCODING", "h2")
+    pair.cmd("COPY", "h2", "h3")
+    pair.cmd("OBJECT", "ENCODING", "h3")
+    _same_encoding(pair, "h3")
+    pair.cmd("HDEL", "h", "a", "c")
+    pair.cmd("TTL", "h")  # the emptied hash is gone, TTL and all
+    pair.cmd("HSET", "h", "new", "1")
+    pair.cmd("TTL", "h")
+    pair.cmd("SET", "s", "x")
+    pair.cmd("HSET", "s", "f", "v")
+    pair.cmd("GET", "s")
+    pair.cmd("DEL", "h2")
+    pair.cmd("HGET", "h2", "big")
+
+
+def test_expired_hash_is_missing() -> None:
+    clock = burner.VirtualClock()
+    r: Any = burner.Redis(server=burner.Server(clock=clock))
+    r.hset("h", mapping={"a": "1", "b": "2"})
+    r.pexpire("h", 100)
+    clock.advance(0.05)
+    assert r.hgetall("h") == {b"a": b"1", b"b": b"2"}
+    clock.advance(0.1)
+    assert r.hlen("h") == 0
+    assert r.hgetall("h") == {}
+    assert r.hrandfield("h") is None
+    assert r.hrandfield("h", -3) == []
+    assert r.hincrby("h", "a", 5) == 5  # a fresh hash, without the old fields or TTL
+    assert r.hgetall("h") == {b"a": b"5"}
+    assert r.ttl("h") == -1
