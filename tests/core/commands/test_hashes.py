@@ -8,6 +8,7 @@ import pytest
 import redis
 
 import burner
+import burner.aio
 from burner._core.values.hash import Hash
 from tests.oracle import Pair, sorted_reply
 
@@ -731,3 +732,23 @@ def test_expired_hash_is_missing() -> None:
     assert r.hincrby("h", "a", 5) == 5  # a fresh hash, without the old fields or TTL
     assert r.hgetall("h") == {b"a": b"5"}
     assert r.ttl("h") == -1
+
+
+@pytest.mark.anyio
+async def test_async_client() -> None:
+    for protocol in (2, 3):
+        r = burner.aio.Redis(protocol=protocol, decode_responses=True)
+        assert await r.hset("h", mapping={"a": "1", "b": "2"}) == 2
+        assert await r.hgetall("h") == {"a": "1", "b": "2"}
+        assert await r.hincrbyfloat("h", "a", 0.5) == 1.5
+        assert await r.hexists("h", "b") is True
+        assert await r.hmget("h", "a", "zz") == ["1.5", None]
+        reply: Any = await r.hrandfield("h", -4, withvalues=True)
+        assert len(reply) == (8 if protocol == 2 else 4)  # flat, or [field, value] pairs
+        pairs = _as_pairs(reply, True)
+        assert len(pairs) == 4 and all(p in (("a", "1.5"), ("b", "2")) for p in pairs)
+        assert await r.hscan("h") == (0, {"a": "1.5", "b": "2"})
+        assert sorted([f async for f in r.hscan_iter("h", no_values=True)]) == ["a", "b"]
+        with pytest.raises(redis.ResponseError, match="hash value is not an integer"):
+            await r.hincrby("h", "a")
+        await r.aclose()
