@@ -11,6 +11,8 @@ Rules:
 - Replies are RESP3-shaped: HGETALL is a map; HRANDFIELD ... WITHVALUES is a
   flat array under RESP2 and an array of [field, value] pairs under RESP3,
   as Redis 7 sends it.
+- HSCAN runs on the shared cursors of ``scan.py``: a listpack hash comes back
+  whole with cursor 0 (COUNT ignored), as in Redis; a hashtable in steps.
 """
 
 from __future__ import annotations
