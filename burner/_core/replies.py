@@ -44,6 +44,14 @@ class SetReply(list[Any]):
     __slots__ = ()
 
 
+class Pairs(list[Any]):
+    """A flat array ``[m1, s1, m2, s2, ...]`` (RESP2, and what a plain-list
+    reader sees) that RESP3 shows as ``[[m1, s1], [m2, s2], ...]`` (Redis 7's
+    WITHSCORES replies)."""
+
+    __slots__ = ()
+
+
 class CommandError(Exception):
     """An error reply; ``message`` is Redis's full text, prefix included."""
 
@@ -63,12 +71,43 @@ class CommandError(Exception):
         return f"CommandError({self.message!r})"
 
 
+class Block:
+    """Not a reply: a blocking command's request to wait (DESIGN.md D3).
+
+    ``keys`` are the keys whose writes may let the command proceed, ``kind``
+    the value class it waits for there (List, ZSet, Stream...), ``timeout``
+    the wait in seconds (0: forever) and ``timeout_reply`` what the command
+    replies when the wait runs out. See ``burner._core.blocking``.
+    """
+
+    __slots__ = ("keys", "kind", "timeout", "timeout_reply")
+
+    def __init__(self, keys: list[bytes], kind: type, timeout: float, timeout_reply: Any) -> None:
+        self.keys = keys
+        self.kind = kind
+        self.timeout = timeout
+        self.timeout_reply = timeout_reply
+
+    def __repr__(self) -> str:
+        return f"Block(keys={self.keys!r}, timeout={self.timeout!r})"
+
+
 # What a reply may be: bytes | int | float | bool | None | list | dict | the
 # markers above. Spelled ``Any`` for the type checker because list and dict are
 # invariant (a list[bytes] is a perfectly good reply); the reply-shape tests
 # check the rule.
 Reply = Any
 
+class _NoReply:
+    """Returned by commands that answer through the session's mailbox (SUBSCRIBE)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_REPLY"
+
+
+NO_REPLY = _NoReply()
 OK = Simple(b"OK")
 PONG = Simple(b"PONG")
 QUEUED = Simple(b"QUEUED")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .db import Db
+    from .pubsub import Subscriber
     from .state import ServerState
 
 
@@ -26,9 +27,11 @@ class Session:
         "multi",
         "multi_error",
         "name",
+        "no_block",
         "queued",
         "resp",
         "server",
+        "sub",
         "watched",
     )
 
@@ -45,10 +48,14 @@ class Session:
         self.last_ms = now
         # transaction state (MULTI/EXEC/WATCH)
         self.multi = False
+        # blocking commands answer at once instead of blocking (scripts)
+        self.no_block = False
         self.multi_error = False
         self.queued: list[list[bytes]] = []
         self.watched: list[tuple[Db, bytes]] = []
         self.dirty = False
+        # pub/sub mailbox, created by the first subscribe (or by the facade)
+        self.sub: Subscriber | None = None
 
     def select(self, index: int) -> None:
         self.db = self.server.dbs[index]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .blocking import Blocking
 from .clock import Clock
 from .db import Db
+from .pubsub import PubSubRegistry
 
 if TYPE_CHECKING:
     from .session import Session
@@ -41,6 +43,9 @@ DEFAULT_CONFIG: dict[str, bytes] = {
     "appendonly": b"no",
     "requirepass": b"",
     "port": b"0",
+    "client-output-buffer-limit": (
+        b"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+    ),
 }
 
 
@@ -52,21 +57,17 @@ class ServerState:
         self.dbs: list[Db] = [Db(self, i) for i in range(NUM_DATABASES)]
         self.config: dict[str, bytes] = dict(DEFAULT_CONFIG)
         self.sessions: dict[int, Session] = {}
+        self.pubsub = PubSubRegistry()
         self._next_client_id = 1
         self._next_sweep_ms = 0
         self.started_ms = self.clock.ms()
-        # Blocked-client bookkeeping (D3): how many waiters exist, and which
-        # (db, key) pairs were written since the facade last looked.
-        self.key_waiters = 0
-        self.ready: set[tuple[int, bytes]] = set()
+        # Blocked clients (D3): per (db, key) the FIFO of waiters; see blocking.py.
+        self.blocking = Blocking()
 
     def next_client_id(self) -> int:
         cid = self._next_client_id
         self._next_client_id += 1
         return cid
-
-    def key_ready(self, db: Db, key: bytes) -> None:
-        self.ready.add((db.index, key))
 
     def sweep_if_due(self) -> None:
         """Run the active expiry sweep at most every SWEEP_INTERVAL_MS."""

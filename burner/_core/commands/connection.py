@@ -6,7 +6,7 @@ from .. import errors
 from .._version_info import REDIS_VERSION
 from ..parse import to_int
 from ..registry import command
-from ..replies import OK, PONG, Reply, Simple
+from ..replies import NO_REPLY, OK, PONG, Reply, Simple
 from ..session import Session
 
 
@@ -14,6 +14,10 @@ from ..session import Session
 def ping(s: Session, argv: list[bytes]) -> Reply:
     if len(argv) > 2:
         raise errors.err(errors.wrong_arity("ping"))
+    if s.resp == 2 and s.sub is not None and s.sub.active:
+        # A subscribed RESP2 client gets its PONG as a pub/sub-shaped message.
+        s.sub.put([b"pong", argv[1] if len(argv) == 2 else b""])
+        return NO_REPLY
     return PONG if len(argv) == 1 else argv[1]
 
 
