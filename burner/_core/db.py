@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import errors
+from .notify import EXPIRED, notify
 from .values import Value
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ class Db:
         del self.data[key]
         del self.expires[key]
         self.modified(key)
+        if self.server.notify_flags:
+            notify(self.server, self, EXPIRED, b"expired", key)
 
     def set_expiry(self, key: bytes, deadline_ms: int) -> None:
         """Give an existing key a deadline; one in the past deletes it."""
@@ -116,7 +119,9 @@ class Db:
         return True
 
     def clear(self) -> None:
-        keys = set(self.watchers)
+        # Redis touches only the watched keys that exist (FLUSHDB/FLUSHALL).
+        data = self.data
+        keys = [key for key in self.watchers if key in data]
         self.data.clear()
         self.expires.clear()
         self.deadlines.clear()
@@ -129,9 +134,9 @@ class Db:
         if watchers:
             for session in watchers:
                 session.dirty = True
-        waiters = self.server.key_waiters
-        if waiters:
-            self.server.key_ready(self, key)
+        blocking = self.server.blocking
+        if blocking.queues:
+            blocking.signal(self, key)
 
     def watch(self, key: bytes, session: Session) -> None:
         self.watchers.setdefault(key, []).append(session)

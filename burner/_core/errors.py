@@ -201,3 +201,51 @@ def shebang_option(option: str) -> str:
 
 def shebang_flag(flag: str) -> str:
     return f"ERR Unexpected flag in script shebang: {flag}"
+
+
+# --- lists -------------------------------------------------------------------
+LIST_INDEX_RANGE = "ERR index out of range"
+LPOS_RANK_ZERO = (
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+    "or use negative to start from the end of the list"
+)
+LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative"
+LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative"
+NUMKEYS_POSITIVE = "ERR numkeys should be greater than 0"
+MPOP_COUNT_POSITIVE = "ERR count should be greater than 0"
+
+
+# --- sets and sorted sets ------------------------------------------------------
+ZADD_XX_NX = "ERR XX and NX options at the same time are not compatible"
+ZADD_INCR_PAIR = "ERR INCR option supports a single increment-element pair"
+ZSCORE_NAN = "ERR resulting score is not a number (NaN)"
+ZRANGE_NOT_FLOAT = "ERR min or max is not a float"
+ZRANGE_NOT_LEX = "ERR min or max not valid string range item"
+ZRANGE_LIMIT = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+ZRANGE_LEX_WITHSCORES = "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+WEIGHT_NOT_FLOAT = "ERR weight value is not a float"
+LIMIT_NEGATIVE = "ERR LIMIT can't be negative"
+NUMKEYS_POSITIVE = "ERR numkeys should be greater than 0"
+NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args"
+COUNT_GREATER_ZERO = "ERR count should be greater than 0"
+VALUE_OUT_OF_RANGE = "ERR value is out of range"
+RANDOM_COUNT_RANGE = (
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+)
+
+
+def at_least_one_key(command: str) -> str:
+    return f"ERR at least 1 input key is needed for '{command}' command"
+
+
+# --- bitmaps (strings family) ----------------------------------------------------
+BIT_OFFSET = "ERR bit offset is not an integer or out of range"
+BIT_VALUE = "ERR bit is not an integer or out of range"
+BIT_ARG = "ERR The bit argument must be 1 or 0."
+BITOP_NOT_ONE_KEY = "ERR BITOP NOT must be called with a single source key."
+BITFIELD_TYPE = (
+    "ERR Invalid bitfield type. Use something like i16 u8. "
+    "Note that u64 is not supported but i64 is."
+)
+BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified"
+BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand"

@@ -58,6 +58,7 @@ class ServerState:
         self.config: dict[str, bytes] = dict(DEFAULT_CONFIG)
         self.sessions: dict[int, Session] = {}
         self.pubsub = PubSubRegistry()
+        self.notify_flags = 0  # parsed notify-keyspace-events (see notify.py)
         self._next_client_id = 1
         self._next_sweep_ms = 0
         self.started_ms = self.clock.ms()

@@ -2,6 +2,7 @@
 registry's table; ``server.py`` is the only importer."""
 
 from . import (
+    bitmaps,
     connection,
     hashes,
     keys,
@@ -18,6 +19,7 @@ from . import (
 )
 
 __all__ = [
+    "bitmaps",
     "connection",
     "hashes",
     "keys",

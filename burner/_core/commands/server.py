@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from .. import errors, registry
+from .. import errors, notify, registry
 from .._version_info import REDIS_VERSION
 from ..parse import to_int
 from ..registry import Command, command
@@ -176,8 +176,17 @@ def config_set(s: Session, argv: list[bytes]) -> Reply:
             raise errors.err(
                 f"ERR Unknown option or number of arguments for CONFIG SET - '{key}'"
             )
+    updates: dict[str, bytes] = {}
     for name, value in pairs:
-        s.server.config[name.decode().lower()] = value
+        key = name.decode().lower()
+        if key == "notify-keyspace-events":
+            flags = notify.parse_flags(value)
+            value = notify.format_flags(flags)
+        updates[key] = value
+    for key, value in updates.items():
+        s.server.config[key] = value
+        if key == "notify-keyspace-events":
+            s.server.notify_flags = notify.parse_flags(value)
     return OK
 
 
