@@ -249,16 +249,3 @@ BITFIELD_TYPE = (
 )
 BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified"
 BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand"
-
-
-# --- bitmaps (strings family) ----------------------------------------------------
-BIT_OFFSET = "ERR bit offset is not an integer or out of range"
-BIT_VALUE = "ERR bit is not an integer or out of range"
-BIT_ARG = "ERR The bit argument must be 1 or 0."
-BITOP_NOT_ONE_KEY = "ERR BITOP NOT must be called with a single source key."
-BITFIELD_TYPE = (
-    "ERR Invalid bitfield type. Use something like i16 u8. "
-    "Note that u64 is not supported but i64 is."
-)
-BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified"
-BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand"
