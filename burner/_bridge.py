@@ -19,7 +19,7 @@ from redis._parsers import BaseParser
 from redis.exceptions import DataError, ResponseError
 
 from ._core.parse import format_double
-from ._core.replies import BigNumber, CommandError, Reply, SetReply, Simple, Verbatim
+from ._core.replies import BigNumber, CommandError, Pairs, Reply, SetReply, Simple, Verbatim
 from ._core.server import Server
 from ._core.session import Session
 
@@ -192,6 +192,11 @@ class Bridge:
             return flat
         if kind is SetReply:
             return [self.shape(item, decode) for item in reply]
+        if kind is Pairs:
+            items = [self.shape(item, decode) for item in reply]
+            if self.resp == 3:
+                return [items[i : i + 2] for i in range(0, len(items), 2)]
+            return items
         if kind is BigNumber:
             if self.resp == 3:
                 return int(reply)

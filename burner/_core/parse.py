@@ -16,10 +16,15 @@ INT64_MAX = 2**63 - 1
 
 # string2ll: '0' alone, or an optional '-' and a non-zero digit and more digits.
 _INT_RE = re.compile(rb"(?:0|-?[1-9][0-9]*)\Z")
-# strtod-accepted decimal and hex-free forms Redis allows (no spaces around).
-_FLOAT_RE = re.compile(
-    rb"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity)\Z",
-    re.IGNORECASE,
+_C_SPACES = b" \t\n\r\x0b\x0c"
+_INFS = (math.inf, -math.inf)
+# strtod's hexadecimal form (float() reads the decimal ones).
+_HEX_FLOAT_RE = re.compile(
+    rb"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?\Z"
+)
+# A mantissa with a non-zero digit (so a zero result is an underflow).
+_NONZERO_MANTISSA_RE = re.compile(
+    rb"[ \t\n\r\x0b\x0c]*[+-]?(?:0[xX][0-9a-fA-F.]*[1-9a-fA-F]|[0-9.]*[1-9])"
 )
 
 
@@ -43,15 +48,48 @@ def maybe_int(raw: bytes) -> int | None:
     return value
 
 
-def to_float(raw: bytes, message: str = errors.NOT_FLOAT) -> float:
-    """A double as Redis's strtod-based parsing reads it; NaN is refused."""
-    if not _FLOAT_RE.match(raw):
-        raise errors.err(message)
+def strtod(raw: bytes) -> float | None:
+    """What C's ``strtod`` reads from ``raw`` when it consumes all of it
+    (leading whitespace skipped as strtod does; decimal, hex, inf/infinity,
+    nan), else None. Out-of-range input reads as +-inf or 0, as strtod returns
+    it; ``strtod_erange`` tells whether strtod flagged that."""
     try:
         value = float(raw)
     except ValueError:
-        raise errors.err(message)
-    if math.isnan(value):
+        body = raw.lstrip(_C_SPACES)
+        if not _HEX_FLOAT_RE.match(body):
+            return None
+        try:
+            return float.fromhex(body.decode())
+        except OverflowError:
+            return -math.inf if body[:1] == b"-" else math.inf
+    # float() also takes what strtod stops at: trailing blanks, underscores.
+    if raw[-1] in _C_SPACES or b"_" in raw:
+        return None
+    return value
+
+
+def strtod_erange(raw: bytes, value: float) -> bool:
+    """Whether strtod set ERANGE with a result Redis refuses: an overflow to
+    +-inf (not an inf literal) or an underflow to zero (non-zero digits)."""
+    if value == 0.0:
+        return _NONZERO_MANTISSA_RE.match(raw) is not None
+    if math.isinf(value):
+        body = raw.lstrip(_C_SPACES).lstrip(b"+-")
+        return body[:1] not in (b"i", b"I")
+    return False
+
+
+def to_float(raw: bytes, message: str = errors.NOT_FLOAT) -> float:
+    """A double as Redis's getDoubleFromObject reads it: all of ``raw`` through
+    strtod, no leading blank, no NaN, no overflow or underflow to zero."""
+    value = strtod(raw)
+    if (
+        value is None
+        or raw[0] in _C_SPACES
+        or value != value
+        or ((value == 0.0 or value in _INFS) and strtod_erange(raw, value))
+    ):
         raise errors.err(message)
     return value
 

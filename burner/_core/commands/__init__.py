@@ -16,6 +16,8 @@ from . import (
     strings,
     transactions,
     zsets,
+    zsets_algebra,
+    zsets_range,
 )
 
 __all__ = [
@@ -33,4 +35,6 @@ __all__ = [
     "strings",
     "transactions",
     "zsets",
+    "zsets_algebra",
+    "zsets_range",
 ]
