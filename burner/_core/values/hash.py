@@ -17,7 +17,7 @@ HSCAN's single-pass rule for small hashes read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class Hash(dict[bytes, bytes]):
@@ -28,7 +28,9 @@ class Hash(dict[bytes, bytes]):
     MAX_LISTPACK_ENTRIES = 512
     MAX_LISTPACK_VALUE = 64
 
-    def __init__(self, items: Iterable[tuple[bytes, bytes]] = (), big: bool = False) -> None:
+    def __init__(
+        self, items: Mapping[bytes, bytes] | Iterable[tuple[bytes, bytes]] = (), big: bool = False
+    ) -> None:
         super().__init__(items)
         self.big = big
 

@@ -752,3 +752,14 @@ async def test_async_client() -> None:
         with pytest.raises(redis.ResponseError, match="hash value is not an integer"):
             await r.hincrby("h", "a")
         await r.aclose()
+
+
+def test_hash_value_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    h = Hash({b"a": b"1"}, big=True)
+    for clone in (copy.deepcopy(h), pickle.loads(pickle.dumps(h)), h.copy()):
+        assert type(clone) is Hash and clone == h and clone.big is True
+        clone._check()
+    assert Hash().encoding() == b"listpack" and h.encoding() == b"hashtable"
