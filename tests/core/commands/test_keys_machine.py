@@ -21,7 +21,6 @@ from tests.machine import FIELDS, KEYS, NOT_NUMBERS, VALUES, DifferentialMachine
 from tests.oracle import RedisServerProcess
 
 FAR = 4_000_000_000  # seconds; absolute deadlines are FAR + small offsets
-ABSOLUTE_FLOOR_MS = 3_000_000_000_000  # a relative deadline is below this (for decades)
 
 OPTION = st.sampled_from([b"NX", b"XX", b"GT", b"LT", b"nx", b"gt", b"BOGUS"])
 RELATIVE_OPTION = st.sampled_from([b"NX", b"XX", b"xx", b"BOGUS"])
@@ -32,7 +31,8 @@ HUGE = st.sampled_from([b"9223372036854775807", b"-9223372036854775808", b"92233
 DB_ARGS = st.sampled_from([b"0", b"1", b"2", b"15", b"16", b"-1", b"x", b"4294967296"])
 PATTERNS = st.sampled_from([b"*", b"k*", b"k?", b"*4", b"{k}*", b"[k]1", b"[^k]*", b"\\{*",
                             b"k[1-2]", b"*[", b"?", b""])
-TYPES = st.sampled_from([b"string", b"hash", b"HASH", b"stream", b"list", b"none", b"x"])
+TYPES = st.sampled_from([b"string", b"hash", b"HASH", b"stream", b"list", b"set", b"zset",
+                         b"none", b"x"])
 
 
 def _ttl_s(value: Any) -> Any:
@@ -51,14 +51,14 @@ def _ttl(value: Any) -> Any:
 
 
 def _deadline(value: Any) -> Any:
-    """A PEXPIRETIME: exact when absolute, only "relative" when relative."""
-    if isinstance(value, int) and 0 < value < ABSOLUTE_FLOOR_MS:
+    """A PEXPIRETIME: exact when absolute (near FAR), else only "relative"."""
+    if isinstance(value, int) and value > 0 and abs(value - FAR * 1000) > 10_000_000:
         return "relative"
     return value
 
 
 def _deadline_s(value: Any) -> Any:
-    if isinstance(value, int) and 0 < value < ABSOLUTE_FLOOR_MS // 1000:
+    if isinstance(value, int) and value > 0 and abs(value - FAR) > 10_000:
         return "relative"
     return value
 
@@ -67,6 +67,10 @@ def _scan(value: Any) -> Any:
     if isinstance(value, (list, tuple)) and len(value) == 2 and isinstance(value[1], list):
         return value[0], sorted(value[1], key=repr)
     return value
+
+
+def _sorted(value: Any) -> Any:
+    return sorted(value, key=repr) if isinstance(value, (list, set)) else value
 
 
 def _flat_pairs(value: Any) -> Any:
@@ -87,6 +91,18 @@ class KeysMachine(DifferentialMachine):
     @rule(key=KEYS, field=FIELDS, value=VALUES)
     def hset(self, key: bytes, field: bytes, value: bytes) -> None:
         self.check("HSET", key, field, value)
+
+    @rule(key=KEYS, values=st.lists(FIELDS, min_size=1, max_size=3))
+    def rpush(self, key: bytes, values: list[bytes]) -> None:
+        self.check("RPUSH", key, *values)
+
+    @rule(key=KEYS, members=st.lists(FIELDS, min_size=1, max_size=3))
+    def sadd(self, key: bytes, members: list[bytes]) -> None:
+        self.check("SADD", key, *members)
+
+    @rule(key=KEYS, score=st.integers(min_value=-3, max_value=3), member=FIELDS)
+    def zadd(self, key: bytes, score: int, member: bytes) -> None:
+        self.check("ZADD", key, score, member)
 
     @rule(key=KEYS, value=VALUES, seconds=RELATIVE_SECONDS)
     def set_with_ttl(self, key: bytes, value: bytes, seconds: int) -> None:
@@ -109,8 +125,16 @@ class KeysMachine(DifferentialMachine):
     @rule(key=KEYS)
     def read_back(self, key: bytes) -> None:
         kind = self.real.type(key)
-        if kind in (b"hash", "hash"):
+        if isinstance(kind, bytes):
+            kind = kind.decode()
+        if kind == "hash":
             self.check("HGETALL", key, normalize=_flat_pairs)
+        elif kind == "list":
+            self.check("LRANGE", key, 0, -1)
+        elif kind == "set":
+            self.check("SMEMBERS", key, normalize=_sorted)
+        elif kind == "zset":
+            self.check("ZRANGE", key, 0, -1, "WITHSCORES")
         else:
             self.check("GET", key)
 
