@@ -56,6 +56,31 @@ SET_FLAGS = st.sampled_from(
     [(), (b"NX",), (b"XX",), (b"GET",), (b"KEEPTTL",), (b"NX", b"GET"), (b"XX", b"GET"),
      (b"NX", b"XX"), (b"PERSIST",), (b"BOGUS",)]
 )
+BIT_OFFSETS = st.one_of(
+    st.integers(min_value=0, max_value=100).map(lambda i: b"%d" % i),
+    st.sampled_from([b"-1", b"x", b"4294967295", b"4294967296"]),
+)
+BIT_RANGE = st.one_of(
+    st.just(()),
+    st.tuples(SMALL_INTS.map(lambda i: b"%d" % i), SMALL_INTS.map(lambda i: b"%d" % i)),
+    st.tuples(
+        st.integers(-40, 40).map(lambda i: b"%d" % i),
+        st.integers(-40, 40).map(lambda i: b"%d" % i),
+        st.sampled_from([b"BIT", b"BYTE", b"bogus"]),
+    ),
+    st.tuples(st.sampled_from([b"0", b"x"])),
+)
+BITFIELD_OP = st.one_of(
+    st.tuples(st.just(b"GET"), st.sampled_from([b"u8", b"i5", b"i64", b"u63", b"u64"]),
+              st.sampled_from([b"0", b"3", b"#2", b"-1"])),
+    st.tuples(
+        st.sampled_from([b"SET", b"INCRBY"]),
+        st.sampled_from([b"u8", b"i5", b"i64", b"u1"]),
+        st.sampled_from([b"0", b"7", b"#1", b"40"]),
+        st.one_of(NUMBERS, st.sampled_from([b"x", b"-1", b"300"])),
+    ),
+    st.tuples(st.just(b"OVERFLOW"), st.sampled_from([b"WRAP", b"SAT", b"FAIL", b"nope"])),
+)
 GETEX_FLAGS = st.sampled_from([(), (b"PERSIST",), (b"persist",), (b"NX",), (b"KEEPTTL",)])
 
 
@@ -148,6 +173,40 @@ class StringMachine(DifferentialMachine):
     )
     def lcs(self, a: bytes, b: bytes, options: tuple[bytes, ...]) -> None:
         self.check(b"LCS", a, b, *options)
+
+    # --- bitmaps on the same keys ---
+    # (4294967295, the last valid offset, is left to GETBIT: SETBIT there builds 512 MB.)
+    @rule(key=KEYS, offset=BIT_OFFSETS.filter(lambda o: o != b"4294967295"), bit=st.sampled_from([b"0", b"1", b"2", b"x"]))
+    def setbit(self, key: bytes, offset: bytes, bit: bytes) -> None:
+        self.check(b"SETBIT", key, offset, bit)
+
+    @rule(key=KEYS, offset=BIT_OFFSETS)
+    def getbit(self, key: bytes, offset: bytes) -> None:
+        self.check(b"GETBIT", key, offset)
+
+    @rule(key=KEYS, args=BIT_RANGE)
+    def bitcount(self, key: bytes, args: tuple[bytes, ...]) -> None:
+        self.check(b"BITCOUNT", key, *args)
+
+    @rule(key=KEYS, bit=st.sampled_from([b"0", b"1", b"2"]), args=BIT_RANGE)
+    def bitpos(self, key: bytes, bit: bytes, args: tuple[bytes, ...]) -> None:
+        self.check(b"BITPOS", key, bit, *args)
+
+    @rule(
+        op=st.sampled_from([b"AND", b"OR", b"XOR", b"NOT", b"nope"]),
+        dest=KEYS,
+        sources=st.lists(KEYS, min_size=1, max_size=3),
+    )
+    def bitop(self, op: bytes, dest: bytes, sources: list[bytes]) -> None:
+        self.check(b"BITOP", op, dest, *sources)
+
+    @rule(
+        name=st.sampled_from([b"BITFIELD", b"BITFIELD_RO"]),
+        key=KEYS,
+        ops=st.lists(BITFIELD_OP, max_size=3),
+    )
+    def bitfield(self, name: bytes, key: bytes, ops: list[tuple[bytes, ...]]) -> None:
+        self.check(name, key, *[word for op in ops for word in op])
 
     @rule(key=KEYS)
     def make_hash(self, key: bytes) -> None:
