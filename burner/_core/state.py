@@ -26,8 +26,6 @@ DEFAULT_CONFIG: dict[str, bytes] = {
     "busy-reply-threshold": b"5000",
     "hash-max-listpack-entries": b"512",
     "hash-max-listpack-value": b"64",
-    "hash-max-ziplist-entries": b"512",
-    "hash-max-ziplist-value": b"64",
     "list-max-listpack-size": b"-2",
     "set-max-intset-entries": b"512",
     "set-max-listpack-entries": b"128",
@@ -46,6 +44,17 @@ DEFAULT_CONFIG: dict[str, bytes] = {
     "client-output-buffer-limit": (
         b"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
     ),
+}
+
+
+# Old names Redis 7 still accepts for some parameters (CONFIG GET answers
+# with the name asked for; both names share one value).
+CONFIG_ALIASES: dict[str, str] = {
+    "hash-max-ziplist-entries": "hash-max-listpack-entries",
+    "hash-max-ziplist-value": "hash-max-listpack-value",
+    "zset-max-ziplist-entries": "zset-max-listpack-entries",
+    "zset-max-ziplist-value": "zset-max-listpack-value",
+    "list-max-ziplist-size": "list-max-listpack-size",
 }
 
 

@@ -10,6 +10,7 @@ from ..parse import to_int
 from ..registry import Command, command
 from ..replies import OK, Reply, SetReply, Simple, Verbatim
 from ..session import Session
+from ..state import CONFIG_ALIASES
 
 
 @command("dbsize", 1, "readonly fast", category="keyspace")
@@ -156,12 +157,16 @@ def command_getkeys(s: Session, argv: list[bytes]) -> Reply:
 # --- CONFIG --------------------------------------------------------------------
 @command("config|get", -3, "admin noscript loading stale", category="server")
 def config_get(s: Session, argv: list[bytes]) -> Reply:
+    config = s.server.config
     out: dict[Reply, Reply] = {}
     for raw in argv[2:]:
         pattern = raw.decode("utf-8", "replace").lower()
-        for name, value in s.server.config.items():
+        for name, value in config.items():
             if fnmatch.fnmatchcase(name, pattern):
                 out[name.encode()] = value
+        for alias, name in CONFIG_ALIASES.items():
+            if fnmatch.fnmatchcase(alias, pattern):
+                out[alias.encode()] = config[name]
     return out
 
 
@@ -172,6 +177,7 @@ def config_set(s: Session, argv: list[bytes]) -> Reply:
     pairs = list(zip(argv[2::2], argv[3::2]))
     for name, _ in pairs:
         key = name.decode("utf-8", "replace").lower()
+        key = CONFIG_ALIASES.get(key, key)
         if key not in s.server.config:
             raise errors.err(
                 f"ERR Unknown option or number of arguments for CONFIG SET - '{key}'"
@@ -179,6 +185,7 @@ def config_set(s: Session, argv: list[bytes]) -> Reply:
     updates: dict[str, bytes] = {}
     for name, value in pairs:
         key = name.decode().lower()
+        key = CONFIG_ALIASES.get(key, key)
         if key == "notify-keyspace-events":
             flags = notify.parse_flags(value)
             value = notify.format_flags(flags)
