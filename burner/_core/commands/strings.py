@@ -357,38 +357,35 @@ def lcs(s: Session, argv: list[bytes]) -> Reply:
         raise errors.err(errors.LCS_LEN_AND_IDX)
     x: bytes = a if type(a) is bytes else b""
     y: bytes = b if type(b) is bytes else b""
-    table = _lcs_table(x, y)
-    total = table[len(x)][len(y)]
+    rows = _lcs_rows(x, y)
+    total = len(y) - rows[-1].bit_count()
     if want_len:
         return total
-    return _lcs_walk(x, y, table, total, want_idx, min_len, with_len)
+    return _lcs_walk(x, y, rows, total, want_idx, min_len, with_len)
 
 
-def _lcs_table(x: bytes, y: bytes) -> list[list[int]]:
-    """``table[i][j]``: length of the LCS of ``x[:i]`` and ``y[:j]``."""
-    width = len(y) + 1
-    prev = [0] * width
-    table = [prev]
+def _lcs_rows(x: bytes, y: bytes) -> list[int]:
+    """The LCS table of ``x`` against ``y``, one bit-vector per row (the
+    bit-parallel method of Allison and Dix): in row ``i``, bit ``j`` is clear
+    exactly where ``LCS(x[:i], y[:j+1])`` is one more than ``LCS(x[:i], y[:j])``.
+    So ``LCS(x[:i], y[:j]) == j - popcount(rows[i] & (2**j - 1))``."""
+    masks: dict[int, int] = {}
+    for j, ch in enumerate(y):
+        masks[ch] = masks.get(ch, 0) | (1 << j)
+    full = (1 << len(y)) - 1
+    row = full
+    rows = [row]
     for ch in x:
-        row = [0] * width
-        left = 0
-        for j, other in enumerate(y, 1):
-            if ch == other:
-                left = prev[j - 1] + 1
-            else:
-                up = prev[j]
-                if up > left:
-                    left = up
-            row[j] = left
-        table.append(row)
-        prev = row
-    return table
+        match = row & masks.get(ch, 0)
+        row = ((row + match) | (row - match)) & full
+        rows.append(row)
+    return rows
 
 
 def _lcs_walk(
     x: bytes,
     y: bytes,
-    table: list[list[int]],
+    rows: list[int],
     total: int,
     want_idx: bool,
     min_len: int,
@@ -396,6 +393,10 @@ def _lcs_walk(
 ) -> Reply:
     """Walk the table back from the end, as Redis does, collecting the common
     subsequence and (for IDX) the matching ranges, last range first."""
+
+    def cell(i: int, j: int) -> int:
+        return j - (rows[i] & ((1 << j) - 1)).bit_count()
+
     picked = bytearray(total)
     k = total
     matches: list[list[object]] = []
@@ -420,7 +421,7 @@ def _lcs_walk(
             if xs == 0 or ys == 0:
                 close = True
         else:
-            if table[i - 1][j] > table[i][j - 1]:
+            if cell(i - 1, j) > cell(i, j - 1):
                 i -= 1
             else:
                 j -= 1

@@ -387,7 +387,7 @@ _FLOAT_TEXT = st.one_of(
 def test_incrbyfloat_differential(
     redis_server: RedisServerProcess, stored: str | None, incr: str
 ) -> None:
-    pair = _float_pair(redis_server)
+    pair = _shared_pair(redis_server)
     pair.both(lambda r: r.delete("f"))
     if stored is not None:
         pair.both(lambda r: r.set("f", stored))
@@ -398,7 +398,7 @@ def test_incrbyfloat_differential(
 _PAIRS: dict[int, Pair] = {}
 
 
-def _float_pair(server: RedisServerProcess) -> Pair:
+def _shared_pair(server: RedisServerProcess) -> Pair:
     pair = _PAIRS.get(server.port)
     if pair is None:
         pair = _PAIRS[server.port] = make_pair(server)
@@ -560,6 +560,36 @@ def test_lcs_redis_py_and_errors(pair: Pair) -> None:
     pair.cmd("LCS", "h", "a", "BOGUS")
     pair.cmd("LCS", "a", "b", "BOGUS")
     pair.cmd("LCS", "a")
+
+
+_DNA = st.text(alphabet="acgt", max_size=40)
+_LCS_OPTIONS = st.sampled_from(
+    [(), ("LEN",), ("IDX",), ("IDX", "WITHMATCHLEN"), ("IDX", "MINMATCHLEN", "3", "WITHMATCHLEN")]
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    database=None,
+)
+@given(a=_DNA, b=_DNA, options=_LCS_OPTIONS)
+def test_lcs_differential(
+    redis_server: RedisServerProcess, a: str, b: str, options: tuple[str, ...]
+) -> None:
+    pair = _shared_pair(redis_server)
+    pair.both(lambda r: r.mset({"a": a, "b": b}))
+    pair.cmd("LCS", "a", "b", *options)
+
+
+def test_lcs_long_differential(pair: Pair) -> None:
+    a = "".join("acgt"[(i * i + 3 * i) % 4] for i in range(700))
+    b = "".join("acgt"[(i * 7 + i // 3) % 4] for i in range(500))
+    pair.both(lambda r: r.mset({"a": a, "b": b}))
+    pair.cmd("LCS", "a", "b")
+    pair.cmd("LCS", "a", "b", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN")
+    pair.cmd("LCS", "b", "a", "LEN")
 
 
 def test_lcs_long_strings_in_resp3_map_shape() -> None:
