@@ -13,8 +13,9 @@ Rules:
 from __future__ import annotations
 
 import copy as _copy
+import struct
 
-from .. import errors, scan
+from .. import errors, rdb, scan
 from ..db import Db
 from ..glob import compile_glob
 from ..parse import INT64_MAX, maybe_int, to_int
@@ -318,6 +319,69 @@ def persist(s: Session, argv: list[bytes]) -> Reply:
     if db.lookup(key) is None:
         return 0
     return 1 if db.persist(key) else 0
+
+
+# --- DUMP / RESTORE ----------------------------------------------------------------
+@command("dump", 2, "readonly", keys=(1, 1, 1), category="keyspace")
+def dump(s: Session, argv: list[bytes]) -> Reply:
+    value = s.db.lookup(argv[1])
+    if value is None:
+        return None
+    payload = rdb.dump(value)
+    if payload is None:
+        raise errors.err(errors.DUMP_UNSUPPORTED)
+    return payload
+
+
+@command("restore", -4, "write denyoom", keys=(1, 1, 1), category="keyspace")
+def restore(s: Session, argv: list[bytes]) -> Reply:
+    replace = absttl = False
+    idle = freq = -1
+    i = 4
+    n = len(argv)
+    while i < n:
+        opt = argv[i].lower()
+        if opt == b"replace":
+            replace = True
+        elif opt == b"absttl":
+            absttl = True
+        elif opt == b"idletime" and i + 1 < n and freq == -1:
+            i += 1
+            idle = to_int(argv[i])
+            if idle < 0:
+                raise errors.err(errors.RESTORE_BAD_IDLETIME)
+        elif opt == b"freq" and i + 1 < n and idle == -1:
+            i += 1
+            freq = to_int(argv[i])
+            if freq < 0 or freq > 255:
+                raise errors.err(errors.RESTORE_BAD_FREQ)
+        else:
+            raise errors.err(errors.SYNTAX)
+        i += 1
+    db = s.db
+    key = argv[1]
+    if not replace and db.lookup(key) is not None:
+        raise errors.err(errors.BUSYKEY)
+    ttl = to_int(argv[2])
+    if ttl < 0:
+        raise errors.err(errors.RESTORE_BAD_TTL)
+    payload = argv[3]
+    if not rdb.verify(payload):
+        raise errors.err(errors.DUMP_PAYLOAD)
+    try:
+        value = rdb.load(payload)
+    except (ValueError, IndexError, struct.error):
+        raise errors.err(errors.BAD_DATA_FORMAT) from None
+    if ttl and not absttl:
+        ttl += db.clock.ms()
+    if ttl and ttl <= db.clock.ms():
+        if replace:
+            db.delete(key)
+        return OK
+    db.put(key, value)
+    if ttl:
+        db.set_expiry(key, ttl)
+    return OK
 
 
 # --- OBJECT --------------------------------------------------------------------

@@ -640,3 +640,126 @@ def test_arity(pair: Pair) -> None:
         pair.cmd(name)
     for name in ("KEYS", "RANDOMKEY", "RENAME", "MOVE", "TTL", "PERSIST", "TYPE"):
         pair.cmd(name, "a", "b", "c", "d")
+
+
+# --- DUMP / RESTORE -------------------------------------------------------------------
+def _fill_types(r: redis.Redis) -> None:
+    r.set("str", "hello")
+    r.set("int", "-12345")
+    r.set("long", "abc" * 40)  # LZF-compressed by Redis
+    r.set("bin", b"\x00\xff\r\n")
+    r.hset("hash", mapping={"a": "1", "b": "-5000", "c": "70000", "d": "x" * 20})
+    r.hset("bighash", mapping={f"f{i}": "v" * 70 for i in range(3)})
+    r.rpush("list", "a", "1", "-1", "127", "128", "-4096", "4095", "8191", "-8192", "32767",
+            "8388607", "2147483647", "9223372036854775807", "x" * 70, "y" * 5000)
+    r.sadd("intset", "1", "-2", "3000000000")
+    r.sadd("set", "a", "b", "1")
+    r.zadd("zset", {"a": 1.5, "b": -2, "c": float("inf"), "d": 1e300})
+    r.zadd("bigzset", {f"m{i}": i / 3 for i in range(200)})
+
+
+def _contents(r: redis.Redis, key: str) -> Any:
+    kind = r.type(key)
+    kind = kind.decode() if isinstance(kind, bytes) else kind
+    if kind == "string":
+        return r.get(key)
+    if kind == "hash":
+        return sorted(r.hgetall(key).items())
+    if kind == "list":
+        return r.lrange(key, 0, -1)
+    if kind == "set":
+        return sorted(r.smembers(key))
+    if kind == "zset":
+        return r.zrange(key, 0, -1, withscores=True)
+    return kind
+
+
+DUMP_KEYS = ["str", "int", "long", "bin", "hash", "bighash", "list", "intset", "set", "zset",
+             "bigzset"]
+
+
+@needs_lists
+@needs_sets
+@needs_zsets
+def test_dump_restore_both_ways(redis_server: RedisServerProcess) -> None:
+    real = redis_server.client()
+    real.flushall()
+    mine = burner.Redis()
+    _fill_types(real)
+    _fill_types(mine)
+    for key in DUMP_KEYS:
+        want = _contents(real, key)
+        # Redis's payload restores into burner ...
+        payload = real.dump(key)
+        assert isinstance(payload, bytes)
+        assert mine.restore(key + ":from-redis", 0, payload)
+        assert _contents(mine, key + ":from-redis") == want, key
+        assert mine.object("encoding", key + ":from-redis") == real.object("encoding", key)
+        # ... and burner's into Redis.
+        ours = mine.dump(key)
+        assert isinstance(ours, bytes)
+        assert real.restore(key + ":from-burner", 0, ours)
+        assert _contents(real, key + ":from-burner") == want, key
+        assert real.object("encoding", key + ":from-burner") == real.object("encoding", key)
+    real.close()
+
+
+def test_dump_restore_options(pair: Pair) -> None:
+    pair.cmd("SET", "k", "v")
+    pair.cmd("DUMP", "missing")
+    pair.check(lambda r: r.dump("missing"))
+    payload = pair.real.dump("k")
+    assert isinstance(payload, bytes)
+    pair.check(lambda r: r.dump("k"))  # a plain string dumps byte for byte alike
+    pair.cmd("RESTORE", "k", "0", payload)
+    pair.cmd("RESTORE", "k", "0", payload, "REPLACE")
+    pair.cmd("GET", "k")
+    pair.cmd("RESTORE", "n", "-1", payload)
+    pair.cmd("RESTORE", "n", "x", payload)
+    pair.cmd("RESTORE", "k", "x", payload)  # BUSYKEY comes before the TTL check
+    pair.cmd("RESTORE", "n", "0", b"short")
+    pair.cmd("RESTORE", "n", "0", payload[:-1] + bytes([payload[-1] ^ 1]))
+    pair.cmd("RESTORE", "n", "0", payload[:-10] + b"\xff\x00" + payload[-8:])
+    for opts in (["IDLETIME", "10"], ["IDLETIME", "-1"], ["IDLETIME", "x"], ["FREQ", "0"],
+                 ["FREQ", "255"], ["FREQ", "256"], ["FREQ", "-1"], ["IDLETIME", "1", "FREQ", "1"],
+                 ["FREQ", "1", "IDLETIME", "1"], ["IDLETIME"], ["BOGUS"], ["ABSTTL"],
+                 ["REPLACE", "ABSTTL", "REPLACE"]):
+        pair.cmd("RESTORE", "o", "0", payload, *opts)
+        pair.cmd("DEL", "o")
+    pair.cmd("RESTORE", "t", str(FAR_MS), payload, "ABSTTL")
+    pair.cmd("PEXPIRETIME", "t")
+    pair.cmd("RESTORE", "t2", "1000000", payload)
+    pair.cmd("TTL", "t2")
+    pair.cmd("RESTORE", "t3", "1", payload, "ABSTTL")  # already expired: OK, nothing stored
+    pair.cmd("EXISTS", "t3")
+    pair.cmd("RESTORE", "t", "1", payload, "ABSTTL", "REPLACE")  # deletes the old key
+    pair.cmd("EXISTS", "t")
+    pair.check(lambda r: r.restore("p", 0, payload))
+    pair.check(lambda r: r.restore("p", 0, payload, replace=True, absttl=False))
+    pair.check(lambda r: r.restore("q", FAR_MS, payload, absttl=True, idletime=5))
+    pair.check(lambda r: r.restore("q2", 0, payload, frequency=10))
+    pair.check(lambda r: r.pexpiretime("q"))
+    pair.cmd("RESTORE", "k", "0")
+    pair.cmd("DUMP")
+    pair.cmd("DUMP", "a", "b")
+
+
+def test_restore_rejects_garbage() -> None:
+    r = burner.Redis()
+    r.set("k", "v")
+    good = r.dump("k")
+    assert isinstance(good, bytes)
+    from burner._core import rdb
+
+    def sealed(body: bytes) -> bytes:
+        body += b"\x0a\x00"
+        return body + rdb.crc64(body).to_bytes(8, "little")
+
+    for body in (b"", b"\x00", b"\x00\x05abc", b"\x00\x01ab", b"\x63", b"\x02\x00",
+                 b"\x10\x03\x07\x00\x00", b"\x0b\x04\x01\x02", b"\x05\x01\x01a\x00\x00\x00\x00\x00\x00\xf8\x7f",
+                 b"\x00\xc3\x02\x05\x21\x00", b"\x12\x01\x03\x01a", b"\x04\x02\x01a\x01b\x01a\x01c"):
+        with pytest.raises(redis.ResponseError, match="Bad data format"):
+            r.restore("x", 0, sealed(body))
+    assert r.exists("x") == 0
+    assert r.restore("x", 0, sealed(b"\x00\x03abc")) and r.get("x") == b"abc"
+
