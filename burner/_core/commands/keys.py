@@ -18,6 +18,7 @@ import struct
 from .. import errors, rdb, scan
 from ..db import Db
 from ..glob import compile_glob
+from ..notify import GENERIC, notify
 from ..parse import INT64_MAX, maybe_int, to_int
 from ..registry import command
 from ..replies import OK, Reply, Simple
@@ -34,17 +35,34 @@ _EMBSTR_LIMIT = 44
 _SHARED_INTEGERS = 10000
 
 
+def _event(s: Session, db: Db, event: bytes, key: bytes) -> None:
+    """A generic keyspace notification (when any are enabled)."""
+    if s.server.notify_flags:
+        notify(s.server, db, GENERIC, event, key)
+
+
 # --- existence and deletion ---------------------------------------------------
+def _delete(s: Session, argv: list[bytes]) -> int:
+    db = s.db
+    delete = db.delete
+    if not s.server.notify_flags:
+        return sum(1 for key in argv[1:] if delete(key))
+    count = 0
+    for key in argv[1:]:
+        if delete(key):
+            count += 1
+            notify(s.server, db, GENERIC, b"del", key)
+    return count
+
+
 @command("del", -2, "write", keys=(1, -1, 1), category="keyspace")
 def del_(s: Session, argv: list[bytes]) -> Reply:
-    delete = s.db.delete
-    return sum(1 for key in argv[1:] if delete(key))
+    return _delete(s, argv)
 
 
 @command("unlink", -2, "write fast", keys=(1, -1, 1), category="keyspace")
 def unlink(s: Session, argv: list[bytes]) -> Reply:
-    delete = s.db.delete
-    return sum(1 for key in argv[1:] if delete(key))
+    return _delete(s, argv)
 
 
 @command("exists", -2, "readonly fast", keys=(1, -1, 1), category="keyspace")
@@ -122,6 +140,8 @@ def _rename(s: Session, argv: list[bytes], nx: bool) -> Reply:
     db.put(dst, value)
     if deadline is not None:
         db.set_expiry(dst, deadline)
+    _event(s, db, b"rename_from", src)
+    _event(s, db, b"rename_to", dst)
     return 1 if nx else OK
 
 
@@ -186,6 +206,7 @@ def copy(s: Session, argv: list[bytes]) -> Reply:
     target.put(dst, duplicate(value))
     if deadline is not None:
         target.set_expiry(dst, deadline)
+    _event(s, target, b"copy_to", dst)
     return 1
 
 
@@ -204,6 +225,8 @@ def move(s: Session, argv: list[bytes]) -> Reply:
     target.add(key, value)
     if deadline is not None:
         target.set_expiry(key, deadline)
+    _event(s, db, b"move_from", key)
+    _event(s, target, b"move_to", key)
     return 1
 
 
@@ -247,7 +270,12 @@ def _expire(s: Session, argv: list[bytes], name: str, unit_ms: int, relative: bo
             return 0
         if flags & _LT and current is not None and when >= current:
             return 0
-    db.set_expiry(key, when)
+    if when <= db.clock.ms():
+        db.remove(key)
+        _event(s, db, b"del", key)
+    else:
+        db.set_expiry(key, when)
+        _event(s, db, b"expire", key)
     return 1
 
 
@@ -316,9 +344,10 @@ def pexpiretime(s: Session, argv: list[bytes]) -> Reply:
 def persist(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     key = argv[1]
-    if db.lookup(key) is None:
+    if db.lookup(key) is None or not db.persist(key):
         return 0
-    return 1 if db.persist(key) else 0
+    _event(s, db, b"persist", key)
+    return 1
 
 
 # --- DUMP / RESTORE ----------------------------------------------------------------
@@ -375,12 +404,13 @@ def restore(s: Session, argv: list[bytes]) -> Reply:
     if ttl and not absttl:
         ttl += db.clock.ms()
     if ttl and ttl <= db.clock.ms():
-        if replace:
-            db.delete(key)
+        if replace and db.delete(key):
+            _event(s, db, b"del", key)
         return OK
     db.put(key, value)
     if ttl:
         db.set_expiry(key, ttl)
+    _event(s, db, b"restore", key)
     return OK
 
 

@@ -763,3 +763,49 @@ def test_restore_rejects_garbage() -> None:
     assert r.exists("x") == 0
     assert r.restore("x", 0, sealed(b"\x00\x03abc")) and r.get("x") == b"abc"
 
+
+
+# --- keyspace notifications ---------------------------------------------------------------
+def _key_commands(r: redis.Redis) -> None:
+    r.set("a", "1")
+    r.set("b", "2")
+    r.delete("a", "nope", "b")
+    r.set("a", "1")
+    r.unlink("a")
+    r.set("k", "v")
+    r.expire("k", 1000)
+    r.expire("k", 1000, nx=True)  # refused: no event
+    r.persist("k")
+    r.persist("k")
+    r.rename("k", "k2")
+    r.renamenx("k2", "k3")
+    r.copy("k3", "k4")
+    r.copy("k3", "k4", destination_db="1", replace=True)
+    r.move("k4", 1)
+    r.move("k3", 2)
+    r.set("x", "v")
+    dumped = r.dump("x")
+    assert isinstance(dumped, bytes)
+    r.restore("y", 0, dumped)
+    r.restore("y", 1, dumped, replace=True, absttl=True)  # already expired: a del
+    r.pexpireat("x", 1)  # in the past: a del
+    r.expire("nope", 10)
+
+
+def test_generic_notifications(pair: Pair) -> None:
+    events: list[list[Any]] = []
+    for client, wait in ((pair.burner, 0.01), (pair.real, 0.2)):
+        client.config_set("notify-keyspace-events", "KEg")
+        try:
+            p = client.pubsub()  # type: ignore[no-untyped-call,unused-ignore]
+            p.psubscribe("__key*")
+            _key_commands(client)
+            got = []
+            while (m := p.get_message(timeout=wait)) is not None:
+                got.append((m["type"], m["channel"], m["data"]))
+            events.append(got)
+            p.close()
+        finally:
+            client.config_set("notify-keyspace-events", "")
+    assert events[0] == events[1]
+    assert len(events[0]) > 20
