@@ -66,6 +66,7 @@ _POS_BITS = 32
 _POS_MASK = (1 << _POS_BITS) - 1
 _GEN_LIMIT = 1 << 31
 _MAX_SNAPSHOTS = 256
+_MAX_SNAPSHOT_ITEMS = 1 << 22  # members held across all snapshots of a server
 
 
 def parse_cursor(raw: bytes) -> int:
@@ -130,10 +131,14 @@ class _Snapshot:
 
 
 class _Cache:
-    __slots__ = ("generation", "snapshots")
+    """Snapshots by generation, oldest first; bounded in count and in the
+    members they hold, so abandoned scans cost nothing for long."""
+
+    __slots__ = ("generation", "held", "snapshots")
 
     def __init__(self) -> None:
         self.generation = 0
+        self.held = 0
         self.snapshots: dict[int, _Snapshot] = {}
 
     def new(self, owner: object, items: list[bytes]) -> int:
@@ -141,12 +146,20 @@ class _Cache:
         if gen >= _GEN_LIMIT:
             gen = 1
         self.generation = gen
+        self.drop(gen)
         snapshots = self.snapshots
-        snapshots.pop(gen, None)
-        if len(snapshots) >= _MAX_SNAPSHOTS:
-            del snapshots[next(iter(snapshots))]
+        while snapshots and (
+            len(snapshots) >= _MAX_SNAPSHOTS or self.held + len(items) > _MAX_SNAPSHOT_ITEMS
+        ):
+            self.drop(next(iter(snapshots)))
         snapshots[gen] = _Snapshot(owner, items)
+        self.held += len(items)
         return gen
+
+    def drop(self, gen: int) -> None:
+        snap = self.snapshots.pop(gen, None)
+        if snap is not None:
+            self.held -= len(snap.items)
 
 
 _caches: weakref.WeakKeyDictionary[ServerState, _Cache] = weakref.WeakKeyDictionary()
@@ -188,7 +201,7 @@ def step(
     end = pos + count
     chosen = [m for m in items[pos:end] if m in members]
     if end >= len(items):
-        cache.snapshots.pop(gen, None)
+        cache.drop(gen)
         return 0, chosen
     return (gen << _POS_BITS) | end, chosen
 

@@ -809,3 +809,22 @@ def test_generic_notifications(pair: Pair) -> None:
             client.config_set("notify-keyspace-events", "")
     assert events[0] == events[1]
     assert len(events[0]) > 20
+
+
+def test_scan_snapshots_are_bounded() -> None:
+    from burner._core import scan
+
+    server = burner.Server()
+    members = {b"m%d" % i: b"" for i in range(1000)}
+    for _ in range(400):
+        cursor, chosen = scan.step(server, 0, members, members, 10)
+        assert cursor != 0 and len(chosen) == 10
+    cache = scan._cache(server)
+    assert len(cache.snapshots) <= 256
+    assert cache.held == sum(len(s.items) for s in cache.snapshots.values())
+    # A finished scan gives its snapshot back.
+    cursor, _ = scan.step(server, 0, members, members, 10)
+    before = cache.held
+    while cursor:
+        cursor, _ = scan.step(server, cursor, members, members, 100)
+    assert cache.held == before - len(members)
