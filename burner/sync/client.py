@@ -13,8 +13,10 @@ from typing import Any
 import redis
 
 from .._bridge import Bridge
+from .._core.replies import Block
 from .._core.server import Server, named_server
 from .._guard import NoSocketConnection, parse_memory_url
+from ._wait import wait_for_keys
 
 
 class Redis(redis.Redis):
@@ -62,6 +64,8 @@ class Redis(redis.Redis):
             server = bridge.server
             server.sweep_if_due()
             reply = server.execute(bridge.session, argv)
+        if type(reply) is Block:
+            reply = wait_for_keys(bridge, argv, reply)
         return bridge.finish(args[0], reply, options)
 
     def close(self) -> None:

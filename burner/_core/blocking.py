@@ -1,0 +1,217 @@
+"""Blocked clients, the core half (DESIGN.md D3). Pure: no threads, no waits.
+
+How a blocking command works, for every family that has one (lists, sorted
+sets, streams):
+
+1. The handler tries to run. When it cannot proceed it returns
+   ``block(s, keys, kind, timeout, timeout_reply)``: a ``Block`` reply, or
+   ``timeout_reply`` itself when the session may not block (inside MULTI/EXEC,
+   i.e. ``s.multi``, and inside scripts, ``s.no_block``). ``kind`` is the value
+   class the command waits for (``List``...); ``timeout`` comes from
+   ``parse_timeout`` (seconds, 0 = forever). Re-running the same argv later
+   recomputes everything, so the handler keeps no state between tries.
+2. The facade (``burner.sync._wait`` / ``burner.aio._wait``) makes a
+   ``Waiter`` with an opaque ``wake`` callback and, holding Server.lock, runs
+   the command once more and, if it still blocks, ``Blocking.add``s it: the
+   waiter joins, last, a FIFO queue per (db, key). The facade tracks the
+   deadline itself from the first Block's timeout.
+3. Every write ends in ``Db.modified(key)``, which calls ``Blocking.signal``:
+   the first waiter queued on that key whose ``kind`` is the type now stored
+   there gets its ``wake()`` called, once (``signaled``). Nobody else is woken:
+   one wake-up per write, passed on as below, serves waiters in arrival order.
+4. A woken waiter re-runs its own argv under Server.lock:
+   - it got a reply: ``Blocking.done(waiter)`` removes it from all its queues
+     and passes the signal to the next waiter of each of its keys that still
+     hold a value of the right kind (its own pop modified the key while it was
+     still queued, so this is how the next waiter learns of what is left);
+   - it got a Block again: ``Blocking.rearm(waiter)`` keeps its place,
+     un-signaled, and passes the signal to the next waiter behind it (another
+     waiter may be able to use what this one could not, e.g. XREAD ids).
+5. A waiter that times out or is cancelled calls ``Blocking.done`` (in a
+   ``finally``): it leaves no trace, and a signal it had not used is passed on,
+   so a wake-up is never lost.
+Only a waiter pops for itself, after it is woken, under the lock: an element
+is never taken for a waiter that is gone. ``wake`` runs in the writer's
+thread with Server.lock held: it must not block and must be thread-safe.
+
+Complexity: signal is O(1) when the head of the queue matches (the usual
+case); add/done are O(keys x queue length) for the removal scan.
+
+Known difference from Redis: Redis hands the element to the blocked client
+inside the pushing command; here the woken client takes it on its next turn,
+so a client that pops without blocking in between can get it first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import deque
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from . import errors
+from .replies import Block, Reply
+
+if TYPE_CHECKING:
+    from .db import Db
+    from .session import Session
+
+__all__ = ["Blocking", "Waiter", "block", "parse_timeout"]
+
+
+def block(
+    s: Session, keys: list[bytes], kind: type, timeout: float, timeout_reply: Reply
+) -> Reply:
+    """What a blocking handler returns when it cannot proceed."""
+    if s.multi or s.no_block:
+        return timeout_reply
+    return Block(keys, kind, timeout, timeout_reply)
+
+
+# strtold's forms: decimal with optional exponent, hex with optional binary
+# exponent, inf/infinity, nan (refused later). No leading space, no trailing junk.
+_TIMEOUT_RE = re.compile(
+    rb"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    rb"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+    rb"|inf|infinity|nan)\Z",
+    re.IGNORECASE,
+)
+_LONG_DOUBLE_MAX_EXP10 = 4932  # x87 long double: about 1.19e4932
+_LONG_DOUBLE_MIN_EXP10 = -4951  # smallest subnormal: about 3.6e-4951
+_MS_LIMIT = 2.0**63  # past this the cast to long long wraps negative
+
+
+def parse_timeout(raw: bytes) -> float:
+    """A blocking command's timeout in seconds (0: wait forever), read the way
+    Redis 7.0 reads it: a long double of seconds, rounded up to whole ms."""
+    if not _TIMEOUT_RE.match(raw):
+        raise errors.err(errors.TIMEOUT_NOT_FLOAT)
+    text = raw.decode()
+    lowered = text.lower()
+    if "nan" in lowered:
+        raise errors.err(errors.TIMEOUT_NOT_FLOAT)
+    if "x" in lowered:
+        sign = -1.0 if text.startswith("-") else 1.0
+        try:
+            value = sign * float.fromhex(text.lstrip("+-"))
+        except OverflowError:
+            raise errors.err(errors.TIMEOUT_NEGATIVE)
+    else:
+        value = float(text)
+        if "inf" not in lowered and (math.isinf(value) or value == 0.0):
+            # Past a double's range but maybe not a long double's.
+            try:
+                exact = Decimal(text)
+            except InvalidOperation:
+                raise errors.err(errors.TIMEOUT_NOT_FLOAT)
+            if exact:
+                magnitude = exact.adjusted()
+                if magnitude > _LONG_DOUBLE_MAX_EXP10 or magnitude < _LONG_DOUBLE_MIN_EXP10:
+                    raise errors.err(errors.TIMEOUT_NOT_FLOAT)
+    ms = value * 1000.0
+    if math.isinf(ms) or ms >= _MS_LIMIT or ms <= -_MS_LIMIT:
+        raise errors.err(errors.TIMEOUT_NEGATIVE)
+    whole = math.ceil(ms)
+    if whole < 0:
+        raise errors.err(errors.TIMEOUT_NEGATIVE)
+    return whole / 1000.0
+
+
+class Waiter:
+    """One blocked client: its session, the keys it waits on (deduplicated),
+    the value kind it needs there, and how to wake it."""
+
+    __slots__ = ("db", "keys", "kind", "session", "signaled", "wake")
+
+    def __init__(
+        self, session: Session, keys: list[bytes], kind: type, wake: Callable[[], Any]
+    ) -> None:
+        self.session = session
+        self.db: Db = session.db
+        self.keys = list(dict.fromkeys(keys))
+        self.kind = kind
+        self.wake = wake
+        self.signaled = False
+
+
+class Blocking:
+    """Per (db index, key), the FIFO queue of waiters on that key."""
+
+    __slots__ = ("queues",)
+
+    def __init__(self) -> None:
+        self.queues: dict[tuple[int, bytes], deque[Waiter]] = {}
+
+    def __len__(self) -> int:
+        """How many distinct waiters are queued."""
+        seen: set[int] = set()
+        for queue in self.queues.values():
+            seen.update(id(w) for w in queue)
+        return len(seen)
+
+    def add(self, waiter: Waiter) -> None:
+        index = waiter.db.index
+        queues = self.queues
+        for key in waiter.keys:
+            queue = queues.get((index, key))
+            if queue is None:
+                queue = queues[(index, key)] = deque()
+            queue.append(waiter)
+
+    def signal(self, db: Db, key: bytes) -> None:
+        """``key`` in ``db`` was written: wake the first waiter that may use it."""
+        queue = self.queues.get((db.index, key))
+        if queue:
+            _signal_from(queue, db, key, 0)
+
+    def rearm(self, waiter: Waiter) -> None:
+        """``waiter`` was woken but still blocks: it keeps its place, and the
+        signal moves to whoever waits behind it."""
+        if not waiter.signaled:
+            return
+        waiter.signaled = False
+        db = waiter.db
+        for key in waiter.keys:
+            queue = self.queues.get((db.index, key))
+            if queue:
+                try:
+                    position = queue.index(waiter)
+                except ValueError:
+                    continue
+                _signal_from(queue, db, key, position + 1)
+
+    def done(self, waiter: Waiter) -> None:
+        """``waiter`` leaves (served, timed out or cancelled). Idempotent."""
+        db = waiter.db
+        queues = self.queues
+        passing = waiter.signaled
+        waiter.signaled = False
+        for key in waiter.keys:
+            queue = queues.get((db.index, key))
+            if queue is None:
+                continue
+            try:
+                position = queue.index(waiter)
+            except ValueError:
+                continue
+            del queue[position]
+            if not queue:
+                del queues[(db.index, key)]
+            elif passing:
+                _signal_from(queue, db, key, position)
+
+
+def _signal_from(queue: deque[Waiter], db: Db, key: bytes, start: int) -> None:
+    value = db.data.get(key)
+    if value is None:
+        return
+    kind = type(value)
+    for waiter in islice(queue, start, None):
+        if waiter.kind is kind:
+            if not waiter.signaled:
+                waiter.signaled = True
+                waiter.wake()
+            return

@@ -1,0 +1,122 @@
+"""The async half of blocking (DESIGN.md D3): wait on an anyio event for a key.
+
+``wait_for_keys`` is called when ``Server.execute`` returned a ``Block``. The
+waiter's ``wake`` must be safe from any thread and any event loop, and must
+not block (it runs inside a writer's critical section). So ``Waker``
+remembers the thread and loop the waiter blocked in: a writer in that same
+thread sets the event directly; any other writer hands ``set`` to the
+waiter's loop (asyncio: ``call_soon_threadsafe``; trio: the run's token,
+``run_sync_soon``). The waiter re-runs its command under the Server lock
+each time it is woken. Timeout and cancellation (cancel scopes, trio, asyncio
+``Task.cancel``) leave the waiter queue in a ``finally``; an element is only
+ever popped by the waiter itself, synchronously after its wake-up, so a
+cancelled waiter never loses one. No polling and no sleeping anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+
+from .._bridge import Bridge
+from .._core.blocking import Waiter
+from .._core.replies import Block, Reply
+from .._core.session import Session
+
+__all__ = ["wait_for_keys"]
+
+try:
+    from sniffio import current_async_library as _current_library
+except ImportError:  # trio needs sniffio, so without it only asyncio runs
+
+    def _current_library() -> str:
+        return "asyncio"
+
+
+class Waker:
+    """Sets the current event of one waiter from whichever thread writes."""
+
+    __slots__ = ("_schedule", "event", "thread")
+
+    def __init__(self) -> None:
+        self.event = anyio.Event()
+        self.thread = threading.get_ident()
+        self._schedule = _scheduler()
+
+    def wake(self) -> None:
+        if threading.get_ident() == self.thread:
+            self.event.set()
+        else:
+            self._schedule(self.event.set)
+
+
+def _scheduler() -> Callable[[Callable[[], Any]], Any]:
+    """A thread-safe, non-blocking 'run this soon in my loop' for this loop."""
+    library = _current_library()
+    if library == "trio":
+        import trio  # type: ignore[import-untyped,unused-ignore]
+
+        token = trio.lowlevel.current_trio_token()
+
+        def on_trio(fn: Callable[[], Any]) -> None:
+            try:
+                token.run_sync_soon(fn)
+            except trio.RunFinishedError:
+                pass
+
+        return on_trio
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+
+    def on_asyncio(fn: Callable[[], Any]) -> None:
+        try:
+            loop.call_soon_threadsafe(fn)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
+
+    return on_asyncio
+
+
+async def wait_for_keys(
+    bridge: Bridge, argv: list[bytes], first: Block, session: Session | None = None
+) -> Reply:
+    """Wait until ``argv`` can run (its reply) or ``first.timeout`` passes
+    (``first.timeout_reply``)."""
+    server = bridge.server
+    lock = bridge.lock
+    session = session or bridge.session
+    deadline = anyio.current_time() + first.timeout if first.timeout else math.inf
+    waker = Waker()
+    waiter = Waiter(session, first.keys, first.kind, waker.wake)
+    blocking = server.blocking
+    with lock:
+        # A write may have landed between the caller's try and this lock.
+        reply = server.execute(session, argv)
+        if type(reply) is not Block:
+            return reply
+        blocking.add(waiter)
+    reply = first.timeout_reply
+    try:
+        with anyio.CancelScope(deadline=deadline):
+            while True:
+                await waker.event.wait()
+                with lock:
+                    if not waiter.signaled:
+                        waker.event = anyio.Event()
+                        continue
+                    again = server.execute(session, argv)
+                    if type(again) is not Block:
+                        blocking.done(waiter)
+                        reply = again
+                        break
+                    waker.event = anyio.Event()
+                    blocking.rearm(waiter)
+    finally:
+        with lock:
+            blocking.done(waiter)
+    return reply
