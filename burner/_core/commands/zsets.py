@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 
 from .. import errors, scan
+from ..blocking import block, parse_timeout
 from ..db import Db
 from ..parse import INT64_MIN, format_double, to_float, to_int
 from ..registry import command
@@ -379,3 +380,37 @@ def zscan(s: Session, argv: list[bytes]) -> Reply:
     # A listpack comes back whole, in score order.
     members = [member for _score, member in z.order]
     return scan.scan_container(s, argv, 3, cursor, z, members, small=True, value=score_text)
+
+
+# --- blocking pops (DESIGN.md D3, see ../blocking.py) --------------------------------
+def _bzpop(s: Session, argv: list[bytes], top: bool) -> Reply:
+    timeout = parse_timeout(argv[-1])
+    keys = argv[1:-1]
+    db = s.db
+    for key in keys:
+        z = db.get_typed(key, ZSet)
+        if z is not None:
+            score, member = pop(db, key, z, 1, top)[0]
+            return [key, member, score]
+    return block(s, keys, ZSet, timeout, None)
+
+
+@command("bzpopmin", -3, "write noscript blocking fast", keys=(1, -2, 1), category="sortedset")
+def bzpopmin(s: Session, argv: list[bytes]) -> Reply:
+    return _bzpop(s, argv, False)
+
+
+@command("bzpopmax", -3, "write noscript blocking fast", keys=(1, -2, 1), category="sortedset")
+def bzpopmax(s: Session, argv: list[bytes]) -> Reply:
+    return _bzpop(s, argv, True)
+
+
+@command("bzmpop", -5, "write blocking movablekeys", keys=(0, 0, 0), category="sortedset")
+def bzmpop(s: Session, argv: list[bytes]) -> Reply:
+    keys, top, count = parse_mpop(argv, 2)
+    timeout = parse_timeout(argv[1])
+    db = s.db
+    found = first_zset(db, keys)
+    if found is None:
+        return block(s, keys, ZSet, timeout, None)
+    return mpop_reply(db, found[0], found[1], top, count)
