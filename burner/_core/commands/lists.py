@@ -92,7 +92,7 @@ def _take(s: Session, key: bytes, lst: List, left: bool, count: int) -> list[byt
 
 def _pop(s: Session, argv: list[bytes], left: bool) -> Reply:
     if len(argv) > 3:
-        raise errors.err(errors.SYNTAX)
+        raise errors.err(errors.wrong_arity(argv[0].decode("utf-8", "replace").lower()))
     count = _positive_count(argv[2]) if len(argv) == 3 else -1
     key = argv[1]
     lst = s.db.get_typed(key, List)
@@ -185,13 +185,15 @@ def lpos(s: Session, argv: list[bytes]) -> Reply:
             if rank == 0:
                 raise errors.err(errors.LPOS_RANK_ZERO)
         elif opt == b"count":
-            count = to_int(argv[i + 1])
-            if count < 0:
+            value = maybe_int(argv[i + 1])
+            if value is None or value < 0:
                 raise errors.err(errors.LPOS_COUNT_NEGATIVE)
+            count = value
         elif opt == b"maxlen":
-            maxlen = to_int(argv[i + 1])
-            if maxlen < 0:
+            value = maybe_int(argv[i + 1])
+            if value is None or value < 0:
                 raise errors.err(errors.LPOS_MAXLEN_NEGATIVE)
+            maxlen = value
         else:
             raise errors.err(errors.SYNTAX)
         i += 2
