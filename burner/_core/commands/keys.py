@@ -24,6 +24,7 @@ from ..registry import command
 from ..replies import OK, Reply, Simple
 from ..session import Session
 from ..values import Value, type_name
+from ..values.stream import Stream
 
 _INT32_MIN = -(2**31)
 _INT32_MAX = 2**31 - 1
@@ -401,6 +402,10 @@ def restore(s: Session, argv: list[bytes]) -> Reply:
         value = rdb.load(payload)
     except (ValueError, IndexError, struct.error):
         raise errors.err(errors.BAD_DATA_FORMAT) from None
+    if isinstance(value, Stream):
+        config = s.server.config
+        value.node_max_entries = int(config.get("stream-node-max-entries", b"100"))
+        value.node_max_bytes = int(config.get("stream-node-max-bytes", b"4096"))
     if ttl and not absttl:
         ttl += db.clock.ms()
     if ttl and ttl <= db.clock.ms():

@@ -656,6 +656,17 @@ def _fill_types(r: redis.Redis) -> None:
     r.sadd("set", "a", "b", "1")
     r.zadd("zset", {"a": 1.5, "b": -2, "c": float("inf"), "d": 1e300})
     r.zadd("bigzset", {f"m{i}": i / 3 for i in range(200)})
+    for i in range(250):
+        fields = {"a": str(i), "b": "x"} if i % 3 else {"c": "y" * 70, "d": str(-i)}
+        r.xadd("stream", fields, id=f"{i + 1}-{i % 5}")  # type: ignore[arg-type]
+    r.xdel("stream", "5-4", "6-0", "100-4")
+    r.xgroup_create("stream", "g1", id="0")
+    r.xgroup_create("stream", "g2", id="$")
+    r.xreadgroup("g1", "alice", {"stream": ">"}, count=3)
+    r.xreadgroup("g1", "bob", {"stream": ">"}, count=2)
+    r.xack("stream", "g1", "1-0")
+    r.xadd("emptystream", {"f": "v"}, id="5-5")
+    r.xtrim("emptystream", 0)
 
 
 def _contents(r: redis.Redis, key: str) -> Any:
@@ -671,11 +682,21 @@ def _contents(r: redis.Redis, key: str) -> Any:
         return sorted(r.smembers(key))
     if kind == "zset":
         return r.zrange(key, 0, -1, withscores=True)
+    if kind == "stream":
+        info = r.xinfo_stream(key)
+        groups = r.xinfo_groups(key)
+        pending = [
+            [(p["message_id"], p["consumer"], p["times_delivered"])
+             for p in r.xpending_range(key, g["name"], "-", "+", 100)]
+            for g in groups
+        ]
+        return (r.xrange(key), info["last-generated-id"], info["max-deleted-entry-id"],
+                info["entries-added"], groups, pending)
     return kind
 
 
 DUMP_KEYS = ["str", "int", "long", "bin", "hash", "bighash", "list", "intset", "set", "zset",
-             "bigzset"]
+             "bigzset", "stream", "emptystream"]
 
 
 @needs_lists

@@ -104,6 +104,11 @@ class KeysMachine(DifferentialMachine):
     def zadd(self, key: bytes, score: int, member: bytes) -> None:
         self.check("ZADD", key, score, member)
 
+    @rule(key=KEYS, sid=st.sampled_from([b"1-1", b"2-0", b"5-3", b"9-9"]), field=FIELDS,
+          value=VALUES)
+    def xadd(self, key: bytes, sid: bytes, field: bytes, value: bytes) -> None:
+        self.check("XADD", key, sid, field, value)
+
     @rule(key=KEYS, value=VALUES, seconds=RELATIVE_SECONDS)
     def set_with_ttl(self, key: bytes, value: bytes, seconds: int) -> None:
         self.check("SET", key, value, "EX", seconds)
@@ -135,6 +140,8 @@ class KeysMachine(DifferentialMachine):
             self.check("SMEMBERS", key, normalize=_sorted)
         elif kind == "zset":
             self.check("ZRANGE", key, 0, -1, "WITHSCORES")
+        elif kind == "stream":
+            self.check("XRANGE", key, "-", "+")
         else:
             self.check("GET", key)
 
@@ -171,6 +178,16 @@ class KeysMachine(DifferentialMachine):
     @rule(key=KEYS, db=DB_ARGS)
     def move(self, key: bytes, db: bytes) -> None:
         self.check("MOVE", key, db)
+
+    @rule(src=KEYS, dst=KEYS, replace=st.booleans(), ours=st.booleans(),
+          ttl=st.sampled_from([b"0", b"100000000", b"-1", b"x"]))
+    def dump_restore(self, src: bytes, dst: bytes, replace: bool, ours: bool, ttl: bytes) -> None:
+        # One side's payload restored on both: each server must read it.
+        payload = (self.burner if ours else self.real).dump(src)
+        if payload is None:
+            payload = b"\x00\x01x\x0a\x00" + b"\x00" * 8  # a bad checksum
+        args = [b"REPLACE"] if replace else []
+        self.check("RESTORE", dst, ttl, payload, *args)
 
     # --- expiry
     @rule(name=st.sampled_from(["EXPIREAT", "PEXPIREAT"]), key=KEYS,
