@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +90,25 @@ def test_keys_command(pair: Pair, pattern: bytes) -> None:
         pair.both(lambda r, key=key: r.set(key, b"v"))  # type: ignore[misc]
     pair.cmd("KEYS", pattern, normalize=sorted_reply)
     pair.check(lambda r: r.keys(pattern), normalize=sorted_reply)
+
+
+def test_glob_nocase_matches_redis(redis_server: RedisServerProcess) -> None:
+    # COMMAND LIST FILTERBY PATTERN is Redis's case-insensitive glob.
+    real = redis_server.client()
+    real.set_response_callback("COMMAND", lambda response, **options: response)
+    names = real.execute_command("COMMAND", "LIST")  # type: ignore[no-untyped-call,unused-ignore]
+    rng = random.Random(7)
+    alphabet = b"aAeEsSxXzZ*?[]^-\\|"
+    patterns = [b"*", b"[A-Z]*", b"*[^A-R]", b"[z-A]*", b"X*", b"?E?", b"[\\A]*", b"*|*"]
+    patterns += [bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(300)]
+    for pattern in patterns:
+        found = real.execute_command(  # type: ignore[no-untyped-call,unused-ignore]
+            "COMMAND", "LIST", "FILTERBY", "PATTERN", pattern
+        )
+        want = sorted(found)
+        match = compile_glob(pattern, nocase=True)
+        assert sorted(n for n in names if match(n)) == want, pattern
+    real.close()
 
 
 def test_glob_nocase_and_pathological() -> None:
