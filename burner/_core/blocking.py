@@ -30,6 +30,10 @@ sets, streams):
 5. A waiter that times out or is cancelled calls ``Blocking.done`` (in a
    ``finally``): it leaves no trace, and a signal it had not used is passed on,
    so a wake-up is never lost.
+6. CLIENT UNBLOCK (``Blocking.unblock``) sets ``waiter.unblocked`` and
+   ``waiter.outcome`` (its timeout reply, or the UNBLOCKED error) and wakes
+   it; a woken waiter that finds ``unblocked`` set replies ``outcome`` without
+   re-running its command.
 Only a waiter pops for itself, after it is woken, under the lock: an element
 is never taken for a waiter that is gone. ``wake`` runs in the writer's
 thread with Server.lock held: it must not block and must be thread-safe.
@@ -124,35 +128,72 @@ class Waiter:
     """One blocked client: its session, the keys it waits on (deduplicated),
     the value kind it needs there, and how to wake it."""
 
-    __slots__ = ("db", "keys", "kind", "session", "signaled", "wake")
+    __slots__ = (
+        "db",
+        "keys",
+        "kind",
+        "outcome",
+        "session",
+        "signaled",
+        "timeout_reply",
+        "unblocked",
+        "wake",
+    )
 
     def __init__(
-        self, session: Session, keys: list[bytes], kind: type, wake: Callable[[], Any]
+        self,
+        session: Session,
+        keys: list[bytes],
+        kind: type,
+        wake: Callable[[], Any],
+        timeout_reply: Reply = None,
     ) -> None:
         self.session = session
         self.db: Db = session.db
         self.keys = list(dict.fromkeys(keys))
         self.kind = kind
         self.wake = wake
+        self.timeout_reply = timeout_reply
         self.signaled = False
+        self.unblocked = False
+        self.outcome: Reply = None
 
 
 class Blocking:
     """Per (db index, key), the FIFO queue of waiters on that key."""
 
-    __slots__ = ("queues",)
+    __slots__ = ("by_session", "queues")
 
     def __init__(self) -> None:
         self.queues: dict[tuple[int, bytes], deque[Waiter]] = {}
+        # Per session id, its waiters (several when one async client is shared
+        # by concurrent tasks: a facade client is one session).
+        self.by_session: dict[int, list[Waiter]] = {}
 
     def __len__(self) -> int:
-        """How many distinct waiters are queued."""
-        seen: set[int] = set()
-        for queue in self.queues.values():
-            seen.update(id(w) for w in queue)
-        return len(seen)
+        """How many waiters are blocked."""
+        return sum(len(waiters) for waiters in self.by_session.values())
+
+    def is_blocked(self, session_id: int) -> bool:
+        return session_id in self.by_session
+
+    def unblock(self, session_id: int, error: bool) -> bool:
+        """CLIENT UNBLOCK: end a blocked client's wait (its oldest, if it has
+        several) with its timeout reply or the UNBLOCKED error. False if that
+        client is not blocked."""
+        for waiter in self.by_session.get(session_id, ()):
+            if not waiter.unblocked:
+                break
+        else:
+            return False
+        waiter.unblocked = True
+        waiter.outcome = errors.err(errors.UNBLOCKED) if error else waiter.timeout_reply
+        if not waiter.signaled:
+            waiter.wake()
+        return True
 
     def add(self, waiter: Waiter) -> None:
+        self.by_session.setdefault(waiter.session.id, []).append(waiter)
         index = waiter.db.index
         queues = self.queues
         for key in waiter.keys:
@@ -189,6 +230,11 @@ class Blocking:
         queues = self.queues
         passing = waiter.signaled
         waiter.signaled = False
+        mine = self.by_session.get(waiter.session.id)
+        if mine is not None and waiter in mine:
+            mine.remove(waiter)
+            if not mine:
+                del self.by_session[waiter.session.id]
         for key in waiter.keys:
             queue = queues.get((db.index, key))
             if queue is None:

@@ -259,3 +259,20 @@ RESTORE_BAD_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255"
 DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
 BAD_DATA_FORMAT = "ERR Bad data format"
 DUMP_UNSUPPORTED = "ERR DUMP of this type is not supported"
+
+
+# --- blocking (CLIENT UNBLOCK) -----------------------------------------------
+UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+UNBLOCK_REASON = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+UNBLOCK_ARGS = (
+    "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP."
+)
+
+
+def subcommand_arity(sub: bytes, container: str) -> str:
+    """Redis's reply to a known subcommand given a wrong number of arguments
+    by the subcommand itself (the name is echoed as typed)."""
+    return (
+        f"ERR unknown subcommand or wrong number of arguments for '{_text(sub)}'. "
+        f"Try {container.upper()} HELP."
+    )

@@ -92,7 +92,7 @@ async def wait_for_keys(
     session = session or bridge.session
     deadline = anyio.current_time() + first.timeout if first.timeout else math.inf
     waker = Waker()
-    waiter = Waiter(session, first.keys, first.kind, waker.wake)
+    waiter = Waiter(session, first.keys, first.kind, waker.wake, first.timeout_reply)
     blocking = server.blocking
     with lock:
         # A write may have landed between the caller's try and this lock.
@@ -106,6 +106,9 @@ async def wait_for_keys(
             while True:
                 await waker.event.wait()
                 with lock:
+                    if waiter.unblocked:  # CLIENT UNBLOCK
+                        reply = waiter.outcome
+                        break
                     if not waiter.signaled:
                         waker.event = anyio.Event()
                         continue

@@ -33,7 +33,7 @@ def wait_for_keys(
     session = session or bridge.session
     deadline = time.monotonic() + first.timeout if first.timeout else None
     event = threading.Event()
-    waiter = Waiter(session, first.keys, first.kind, event.set)
+    waiter = Waiter(session, first.keys, first.kind, event.set, first.timeout_reply)
     blocking = server.blocking
     with lock:
         # A write may have landed between the caller's try and this lock.
@@ -51,6 +51,8 @@ def wait_for_keys(
                     return first.timeout_reply
                 event.wait(min(remaining, _MAX_WAIT))
             with lock:
+                if waiter.unblocked:  # CLIENT UNBLOCK
+                    return waiter.outcome
                 if not waiter.signaled:
                     continue
                 event.clear()

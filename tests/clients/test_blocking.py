@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 import pytest
+import redis
 
 import burner
 import burner.aio
@@ -395,4 +396,65 @@ def test_sync_timeout_races_with_pushes() -> None:
         thread.join(10)
     left = writer.lrange("k", 0, -1)
     assert sorted(int(v) for v in popped + left) == list(range(200))
+    _no_trace(server)
+
+
+# --- CLIENT UNBLOCK ------------------------------------------------------------------
+def test_client_unblock_errors_match_redis(pair: Pair) -> None:
+    for args in (
+        ["999999"], ["999999", "TIMEOUT"], ["999999", "error"], ["x"], ["x", "foo"],
+        ["1", "foo"], ["1", "timeout", "extra"], [],
+    ):
+        pair.cmd("CLIENT", "UNBLOCK", *args)
+    pair.check(lambda r: r.client_unblock(999999))
+    pair.check(lambda r: r.client_unblock(999999, error=True))
+
+
+@pytest.mark.parametrize("error", [False, True])
+def test_client_unblock_sync(error: bool) -> None:
+    server = burner.Server()
+    blocked = burner.Redis(server=server)
+    other = burner.Redis(server=server)
+    got: queue.Queue[Any] = queue.Queue()
+
+    def run() -> None:
+        try:
+            got.put(blocked.blmpop(0, 1, "k", direction="LEFT"))
+        except Exception as exc:
+            got.put(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    _until(lambda: _waiters(server) == 1)
+    blocked_id = blocked.client_id()
+    assert other.client_unblock(blocked_id, error=error) == 1
+    result = got.get(timeout=5)
+    thread.join(5)
+    if error:
+        assert isinstance(result, redis.ResponseError)
+        assert str(result) == "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+    else:
+        assert result is None
+    assert other.client_unblock(blocked_id) == 0
+    _no_trace(server)
+    other.rpush("k", "v")
+    assert other.llen("k") == 1
+
+
+@pytest.mark.anyio
+async def test_client_unblock_async() -> None:
+    server = burner.Server()
+    blocked = burner.aio.Redis(server=server)
+    other = burner.aio.Redis(server=server)
+    blocked_id = await blocked.client_id()
+    got: list[Any] = []
+    async with anyio.create_task_group() as tg:
+
+        async def run() -> None:
+            got.append(await blocked.brpoplpush("k", "d", 0))
+
+        tg.start_soon(run)
+        await _until_async(lambda: _waiters(server) == 1)
+        assert await other.client_unblock(blocked_id) == 1
+    assert got == [None]
     _no_trace(server)

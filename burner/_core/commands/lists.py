@@ -469,3 +469,20 @@ def blmpop(s: Session, argv: list[bytes]) -> Reply:
     if reply is None:
         return block(s, keys, List, timeout, None)
     return reply
+
+
+# --- CLIENT UNBLOCK ------------------------------------------------------------
+# A CLIENT subcommand, kept here beside the blocking commands whose waits it ends.
+@command("client|unblock", -3, "admin noscript loading stale", category="connection")
+def client_unblock(s: Session, argv: list[bytes]) -> Reply:
+    if len(argv) > 4:
+        raise errors.err(errors.subcommand_arity(argv[1], "client"))
+    error = False
+    if len(argv) == 4:
+        reason = argv[3].lower()
+        if reason == b"error":
+            error = True
+        elif reason != b"timeout":
+            raise errors.err(errors.UNBLOCK_REASON)
+    client_id = to_int(argv[2])
+    return 1 if s.server.blocking.unblock(client_id, error) else 0
