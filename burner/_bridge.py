@@ -19,7 +19,16 @@ from redis._parsers import BaseParser
 from redis.exceptions import DataError, ResponseError
 
 from ._core.parse import format_double
-from ._core.replies import BigNumber, CommandError, Pairs, Reply, SetReply, Simple, Verbatim
+from ._core.replies import (
+    BigNumber,
+    Block,
+    CommandError,
+    Pairs,
+    Reply,
+    SetReply,
+    Simple,
+    Verbatim,
+)
 from ._core.server import Server
 from ._core.session import Session
 
@@ -202,6 +211,10 @@ class Bridge:
                 return int(reply)
             raw = str(int(reply)).encode()
             return raw.decode() if decode else raw
+        if kind is Block:
+            # A blocking command on a path that cannot wait (a pipeline):
+            # it answers as if its timeout had passed at once.
+            return self.shape(reply.timeout_reply, decode)
         raise TypeError(f"unexpected reply type {kind!r}")
 
     def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:

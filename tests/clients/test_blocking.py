@@ -458,3 +458,15 @@ async def test_client_unblock_async() -> None:
         assert await other.client_unblock(blocked_id) == 1
     assert got == [None]
     _no_trace(server)
+
+
+def test_blocking_command_in_plain_pipeline_does_not_wait() -> None:
+    # Known difference: a non-transaction pipeline runs under one hold of the
+    # Server lock, so a blocking command there answers as if timed out.
+    r = burner.Redis()
+    pipe = r.pipeline(transaction=False)
+    pipe.rpush("a", "1")
+    pipe.blpop(["nokey"], 0)
+    pipe.blpop(["a"], 0)
+    assert pipe.execute() == [1, None, (b"a", b"1")]
+    _no_trace(r.server)
