@@ -13,6 +13,7 @@ import threading
 from . import commands as _commands  # noqa: F401  (loads the command table)
 from . import registry
 from .clock import Clock
+from .commands import transactions as _transactions
 from .replies import QUEUED, CommandError, Reply
 from .session import Session
 from .state import ServerState
@@ -46,11 +47,13 @@ class Server(ServerState):
     def execute(self, session: Session, argv: list[bytes]) -> Reply:
         found = registry.lookup(argv)
         if type(found) is CommandError:
+            if argv[0].lower() == b"exec":
+                return _transactions.exec_rejected(session, found.message)
             if session.multi:
                 session.multi_error = True
             return found
         cmd: registry.Command = found  # type: ignore[assignment]
-        if session.multi and cmd.full_name.partition("|")[0] not in _MULTI_IMMEDIATE:
+        if session.multi and (cmd.parent or cmd).name not in _MULTI_IMMEDIATE:
             if "no_multi" in cmd.flags:
                 session.multi_error = True
                 return CommandError("ERR Command not allowed inside a transaction")
