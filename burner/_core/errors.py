@@ -261,6 +261,27 @@ BAD_DATA_FORMAT = "ERR Bad data format"
 DUMP_UNSUPPORTED = "ERR DUMP of this type is not supported"
 
 
+# --- hyperloglog ----------------------------------------------------------------
+HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value."
+HLL_INVALIDOBJ = "INVALIDOBJ Corrupted HLL object detected"
+HLL_NO_KEY = "ERR The specified key does not exist"
+HLL_NOT_SPARSE = "ERR HLL encoding is not sparse"
+HLL_SELFTEST_SPARSE = "TESTFAILED sparse encoding not used"
+HLL_SELFTEST_DISAGREE = "TESTFAILED dense/sparse disagree"
+
+
+def hll_unknown_debug(sub: bytes) -> str:
+    return _oneline(b"ERR Unknown PFDEBUG subcommand '" + sub + b"'")
+
+
+def hll_selftest_register(index: int, want: int, got: int) -> str:
+    return f"TESTFAILED Register {index} should be {want} but is {got}"
+
+
+def hll_selftest_error(card: int, abserr: int) -> str:
+    return f"TESTFAILED Too big error. card:{card} abserr:{abserr}"
+
+
 # --- blocking (CLIENT UNBLOCK) -----------------------------------------------
 UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 UNBLOCK_REASON = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
@@ -275,4 +296,12 @@ def subcommand_arity(sub: bytes, container: str) -> str:
     return (
         f"ERR unknown subcommand or wrong number of arguments for '{_text(sub)}'. "
         f"Try {container.upper()} HELP."
+    )
+FCALL_BAD_NUMKEYS = "ERR Bad number of keys provided"
+
+
+def subcommand_syntax(sub: bytes, container: str) -> str:
+    return (
+        f"ERR unknown subcommand or wrong number of arguments for "
+        f"'{sub.decode('utf-8', 'replace')[:128]}'. Try {container} HELP."
     )

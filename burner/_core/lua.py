@@ -30,7 +30,7 @@ import lupa.lua51 as lupa51
 from . import registry
 from ._version_info import REDIS_VERSION
 from .lua_boot import BOOT
-from .lua_libs import make_libs
+from .lua_libs import LibError, make_libs
 from .parse import INT64_MAX, INT64_MIN
 from .replies import BigNumber, CommandError, Reply, SetReply, Simple, Verbatim
 
@@ -146,6 +146,7 @@ class Runtime:
                 b"raising_call": self._raising_call,
                 b"error_text": _error_text,
                 b"setresp": self._setresp,
+                b"cwrap": _cwrap,
                 b"now": time.monotonic,
                 b"log": _log,
                 b"sha1": _sha1,
@@ -294,11 +295,36 @@ class ScriptCallError(Exception):
     """A redis.call error on its way through Lua (see lua_boot ``plain``)."""
 
 
-def _error_text(exc: object) -> bytes:
+def _error_text(exc: object) -> tuple[bytes, bool]:
+    """The text of an error raised by Python code called from a script, and
+    whether Lua should prefix it with the caller's position."""
     if isinstance(exc, ScriptCallError):
         text: bytes = exc.args[0]
-        return text
-    return b"ERR Error in Lua runtime"
+        return text, False
+    if isinstance(exc, LibError):
+        return str(exc).encode(), True
+    return b"ERR Error in Lua runtime", False
+
+
+def _cwrap(f: Any) -> Any:
+    """A Python (C-level) function calling ``f``, a Lua function returning
+    pcall's results; a failure is re-raised as a ScriptCallError."""
+
+    def call(*args: Any) -> Any:
+        res = f(*args)
+        if type(res) is not tuple:
+            if res:
+                return None
+            raise ScriptCallError(b"ERR Error in Lua runtime")
+        if res[0]:
+            return res[1] if len(res) == 2 else res[1:]
+        e = res[1]
+        if lupa51.lua_type(e) == "table":
+            text = e[b"err"]
+            raise ScriptCallError(text if type(text) is bytes else b"ERR Error in Lua runtime")
+        raise ScriptCallError(b"ERR " + (e if type(e) is bytes else str(e).encode()))
+
+    return call
 
 
 def _log(level: int, message: bytes) -> None:
@@ -312,7 +338,7 @@ def _acl(*args: Any) -> bool:
 
 
 # --- results ---------------------------------------------------------------------
-def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
+def _decode(items: tuple[Any, ...] | list[Any], i: int, resp: int) -> tuple[Reply, int]:
     tag = items[i]
     v = items[i + 1]
     if tag == b"s":
@@ -323,7 +349,7 @@ def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
         out: list[Reply] = []
         i += 2
         for _ in range(v):
-            x, i = _decode(items, i)
+            x, i = _decode(items, i, resp)
             out.append(x)
         return out, i
     if tag == b"z":
@@ -333,9 +359,9 @@ def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
     if tag == b"o":
         return Simple(_oneline(_text(v)).encode()), i + 2
     if tag == b"T":
-        return True, i + 2
+        return (True if resp == 3 else 1), i + 2
     if tag == b"F":
-        return False, i + 2
+        return (False if resp == 3 else None), i + 2
     if tag == b"d":
         return float(v), i + 2
     if tag == b"g":
@@ -349,8 +375,8 @@ def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
         m: dict[Any, Reply] = {}
         i += 2
         for _ in range(v):
-            k, i = _decode(items, i)
-            val, i = _decode(items, i)
+            k, i = _decode(items, i, resp)
+            val, i = _decode(items, i, resp)
             if type(k) is list:
                 k = tuple(k)
             elif type(k) is CommandError:
@@ -361,22 +387,22 @@ def _decode(items: tuple[Any, ...] | list[Any], i: int) -> tuple[Reply, int]:
         s = SetReply()
         i += 2
         for _ in range(v):
-            x, i = _decode(items, i)
+            x, i = _decode(items, i, resp)
             s.append(x)
         return s, i
     raise ValueError(f"bad tag {tag!r}")  # pragma: no cover
 
 
-def result(res: Any, name: str) -> Reply:
+def result(res: Any, name: str, resp: int) -> Reply:
     """A script's result (as ``finish`` in lua_boot encodes it) as a reply."""
     if type(res) is not tuple:
         tag = res
         if tag == b"z":
             return None
         if tag == b"T":
-            return True
+            return True if resp == 3 else 1
         if tag == b"F":
-            return False
+            return False if resp == 3 else None
         raise ValueError(f"bad result {res!r}")  # pragma: no cover
     tag = res[0]
     if tag == b"s":
@@ -384,9 +410,9 @@ def result(res: Any, name: str) -> Reply:
     if tag == b"i":
         return _to_int(res[1])
     if tag == b"L":
-        return _decode(res, 1)[0]
+        return _decode(res, 1, resp)[0]
     if tag == b"B":
-        return _decode(list(res[1].values()), 0)[0]
+        return _decode(list(res[1].values()), 0, resp)[0]
     if tag == b"E":
         message = _text(res[1])
         source, line = res[2], res[3]
@@ -510,10 +536,11 @@ def run(
     rt.resp = 2
     try:
         res = runner(fn, deadline(s.server), nkeys, *args)
+        resp = rt.resp
     finally:
         rt.session, rt.readonly = saved
         s.db, s.resp = saved_db, saved_resp
-    return result(res, name)
+    return result(res, name, resp)
 
 
 __all__ = [

@@ -13,6 +13,12 @@ BOOT = rb"""-- The script environment, built once per Lua runtime (burner/_core/
 local py = ...
 local py_call, py_now, py_log, py_sha1, py_acl = py.call, py.now, py.log, py.sha1, py.acl
 local py_raising_call, py_error_text, py_setresp = py.raising_call, py.error_text, py.setresp
+local py_cwrap = py.cwrap
+-- Functions that raise errors are called through Python (a C function to
+-- Lua), so a script's tail call cannot hide the caller's line from errors.
+local function c_boundary(f)
+  return py_cwrap(function(...) return pcall(f, ...) end)
+end
 
 local type, error, tostring, tonumber, select, next, rawget, rawset, rawequal =
       type, error, tostring, tonumber, select, next, rawget, rawset, rawequal
@@ -53,15 +59,20 @@ local function s_pairs(t)
 end
 local function s_rawget(t, k) return rawget(views[t] or t, k) end
 local function s_rawset(t, k, x)
-  if views[t] then error(READONLY, 2) end
+  if views[t] then error(READONLY, 0) end
   return rawset(t, k, x)
 end
+local string_mt = getmetatable('')
+local string_mt_view = view(string_mt)
 local function s_getmetatable(x)
-  if views[x] or type(x) == 'userdata' then return nil end
+  if views[x] then return getmetatable(views[x]) and {} or nil end
+  local tx = type(x)
+  if tx == 'userdata' then return nil end
+  if tx == 'string' then return string_mt_view end
   return getmetatable(x)
 end
 local function s_setmetatable(t, m)
-  if views[t] then error(READONLY, 2) end
+  if views[t] then error(READONLY, 0) end
   return setmetatable(t, m)
 end
 
@@ -96,7 +107,13 @@ end
 -- errors raised by Python (redis.call) arrive as userdata: only their text
 -- goes on
 local function plain(e)
-  if type(e) == 'userdata' then return {err = py_error_text(e)} end
+  if type(e) == 'userdata' then
+    local text, positioned = py_error_text(e)
+    if not positioned then return {err = text} end
+    local i = where()
+    if i then return i.short_src .. ':' .. i.currentline .. ': ' .. text end
+    return text
+  end
   return e
 end
 local function handler(e)
@@ -134,6 +151,27 @@ local function resumed(ok, ...)
   return false, plain((...))
 end
 local function s_resume(co, ...) return resumed(co_resume(co, ...)) end
+-- debug hooks are per coroutine: every coroutine a script makes gets the
+-- time-limit hook too
+local co_create = coroutine.create
+local function s_create(f)
+  local co = co_create(f)
+  sethook(co, hook, '', killed and 1 or HOOK_COUNT)
+  return co
+end
+local function passed(ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) == 'string' then
+    local i = where()
+    if i then e = i.short_src .. ':' .. i.currentline .. ': ' .. e end
+  end
+  error(e, 0)
+end
+local function s_wrap(f)
+  local co = s_create(f)
+  return function(...) return passed(co_resume(co, ...)) end
+end
 
 -- redis.call / redis.pcall
 local script_resp = 2
@@ -255,13 +293,18 @@ for _, name in ipairs{'assert', 'collectgarbage', 'error', 'gcinfo', 'ipairs', '
                       'select', 'tonumber', 'tostring', 'type', 'unpack', '_VERSION'} do
   G[name] = _G[name]
 end
-G.next, G.pairs, G.rawget, G.rawset = s_next, s_pairs, s_rawget, s_rawset
-G.getmetatable, G.setmetatable = s_getmetatable, s_setmetatable
+G.next, G.pairs, G.rawget, G.rawset = s_next, s_pairs, s_rawget, c_boundary(s_rawset)
+G.getmetatable, G.setmetatable = s_getmetatable, c_boundary(s_setmetatable)
 G.pcall, G.xpcall = s_pcall, s_xpcall
 local ENV
 local function load_text(s, name)
   if type(s) == 'string' and sbyte(s, 1) == 27 then
-    return nil, 'binary chunks are not allowed'
+    -- binary chunks are refused the way Redis's patched Lua refuses them
+    local src
+    if name == '@user_script' or name == '@user_function' then src = ssub(name, 2)
+    elseif name then src = '[string "' .. tostring(name) .. '"]'
+    else src = '[string "' .. (s:match('^[^%z\n]*')) .. '"]' end
+    return nil, src .. ":1: unexpected symbol near 'char(27)'"
   end
   return loadstring(s, name)
 end
@@ -286,24 +329,15 @@ local mathlib = copy(math)
 mathlib.random, mathlib.randomseed = m_random, m_randomseed
 G.math = view(mathlib)
 G.string = view(copy(string))
+string_mt.__index = G.string
 G.table = view(copy(table))
 local colib = copy(coroutine)
-colib.resume = s_resume
+colib.resume, colib.create, colib.wrap = s_resume, s_create, s_wrap
 G.coroutine = view(colib)
--- library functions implemented in Python return ok, values... or false, message
-local function checked(ok, ...)
-  if ok then return ... end
-  error((...), 0)
-end
+-- library functions implemented in Python raise errors that ``plain`` reads
 for name, lib in pairs(py.libs) do
   local t = {}
-  for k, x in pairs(lib) do
-    if type(x) == 'userdata' and k ~= 'null' then
-      t[k] = function(...) return checked(x(...)) end
-    else
-      t[k] = x
-    end
-  end
+  for k, x in pairs(lib) do t[k] = x end
   G[name] = view(t)
 end
 
@@ -311,15 +345,16 @@ local version, version_num = py.version, py.version_num
 local function common_api(t)
   t.LOG_DEBUG, t.LOG_VERBOSE, t.LOG_NOTICE, t.LOG_WARNING = 0, 1, 2, 3
   t.REDIS_VERSION, t.REDIS_VERSION_NUM = version, version_num
-  t.log = r_log
+  t.log = c_boundary(r_log)
   return t
 end
 local api = common_api{
   call = py_raising_call, pcall = r_pcall, error_reply = r_error_reply, status_reply = r_status_reply,
-  sha1hex = r_sha1hex, setresp = r_setresp, set_repl = r_set_repl,
+  sha1hex = c_boundary(r_sha1hex), setresp = c_boundary(r_setresp),
+  set_repl = c_boundary(r_set_repl),
   replicate_commands = function() return true end,
   breakpoint = function() return false end, debug = function() end,
-  acl_check_cmd = r_acl_check_cmd,
+  acl_check_cmd = c_boundary(r_acl_check_cmd),
   REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
 }
 local runtime_api = copy(api)
@@ -375,7 +410,8 @@ local function register_function(...)
         fl[#fl + 1] = f
       end
     end
-    if type(desc) ~= 'string' then desc = nil end
+    if type(desc) == 'number' then desc = tostring(desc)
+    elseif type(desc) ~= 'string' then desc = nil end
     if type(name) == 'number' then name = tostring(name) end
     return register(name, cb, fl, desc)
   end
@@ -404,12 +440,7 @@ enc = function(v, out, n, depth)
   local t = type(v)
   if t == 'string' then out[n + 1] = 's'; out[n + 2] = v; return n + 2 end
   if t == 'number' then out[n + 1] = 'i'; out[n + 2] = v; return n + 2 end
-  if t == 'boolean' then
-    if script_resp == 3 then out[n + 1] = v and 'T' or 'F'; out[n + 2] = false
-    elseif v then out[n + 1] = 'i'; out[n + 2] = 1
-    else out[n + 1] = 'z'; out[n + 2] = false end
-    return n + 2
-  end
+  if t == 'boolean' then out[n + 1] = v and 'T' or 'F'; out[n + 2] = false; return n + 2 end
   if t ~= 'table' then out[n + 1] = 'z'; out[n + 2] = false; return n + 2 end
   if depth > MAXDEPTH then out[n + 1] = 'e'; out[n + 2] = 'ERR reached lua stack limit'; return n + 2 end
   local x = rawget(v, 'err')
@@ -479,11 +510,7 @@ local function finish(ok, r)
   local t = type(r)
   if t == 'string' then return 's', r end
   if t == 'number' then return 'i', r end
-  if t == 'boolean' then
-    if script_resp == 3 then return r and 'T' or 'F' end
-    if r then return 'i', 1 end
-    return 'z'
-  end
+  if t == 'boolean' then return r and 'T' or 'F' end
   if t ~= 'table' then return 'z' end
   local out = {}
   local n = enc(r, out, 0, 0)

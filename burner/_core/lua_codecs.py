@@ -14,6 +14,13 @@ from typing import Any
 _MAX_DEPTH = 1000
 
 
+def _lua_type(x: Any) -> str | None:
+    from lupa.lua51 import lua_type
+
+    kind: str | None = lua_type(x)
+    return kind
+
+
 def _is_table(x: Any) -> bool:
     return hasattr(x, "items") and not isinstance(x, (bytes, dict))
 
@@ -50,7 +57,7 @@ class _EncodeError(Exception):
 
 
 def _json_encode(v: Any, null: Any, depth: int) -> bytes:
-    if v is None or v is null:
+    if v is None or _lua_type(v) == "userdata":
         return b"null"
     kind = type(v)
     if kind is bool:
@@ -161,6 +168,8 @@ def cjson_table(lua: Any, null: Any) -> dict[bytes, Any]:
         b"encode_invalid_numbers": lambda *a: (True, None),
         b"decode_invalid_numbers": lambda *a: (True, None),
         b"encode_sparse_array": lambda *a: (True, None),
+        b"_NAME": b"cjson",
+        b"_VERSION": b"2.1.0",
     }
 
 
@@ -328,7 +337,7 @@ def cmsgpack_table(lua: Any) -> dict[bytes, Any]:
 
     def pack(*args: Any) -> tuple[Any, ...]:
         if not args:
-            return False, "MessagePack pack needs input."
+            return False, "bad argument #0 to 'pack' (MessagePack pack needs input.)"
         out = bytearray()
         for a in args:
             _mp_pack(a, out, 0)
@@ -365,6 +374,10 @@ def cmsgpack_table(lua: Any) -> dict[bytes, Any]:
         b"unpack": unpack,
         b"unpack_one": unpack_one,
         b"unpack_limit": unpack_limit,
+        b"_NAME": b"cmsgpack",
+        b"_VERSION": b"lua-cmsgpack 0.4.0",
+        b"_COPYRIGHT": b"Copyright (C) 2012, Salvatore Sanfilippo",
+        b"_DESCRIPTION": b"MessagePack C implementation for Lua",
     }
 
 
@@ -430,7 +443,7 @@ def struct_table(lua: Any) -> dict[bytes, Any]:
                         num = len(data)
                     out += data[:num].ljust(num, b"\x00")
                 else:
-                    return False, f"invalid format option '{ch}'"
+                    return False, f"bad argument #1 to 'pack' (invalid format option '{ch}')"
         except IndexError:
             return False, f"bad argument #{ai + 2} to 'pack' (number expected, got no value)"
         except (TypeError, ValueError):
@@ -483,7 +496,7 @@ def struct_table(lua: Any) -> dict[bytes, Any]:
                 values.append(data[i : i + num])
                 i += num
             else:
-                return False, f"invalid format option '{ch}'"
+                return False, f"bad argument #1 to 'pack' (invalid format option '{ch}')"
         return (True, *values, i + 1)
 
     def size(fmt: Any = None) -> tuple[Any, ...]:

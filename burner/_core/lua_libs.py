@@ -138,20 +138,45 @@ def _bit_table() -> dict[bytes, Any]:
     }
 
 
+class LibError(Exception):
+    """A library function's error; Lua reports it with the caller's position."""
+
+
+def _raising(fn: Any) -> Any:
+    def call(*args: Any) -> Any:
+        try:
+            result = fn(*args)
+        except Exception as exc:  # a bug here must not leak a traceback
+            raise LibError(f"{type(exc).__name__}") from None
+        if not result[0]:
+            raise LibError(result[1])
+        if len(result) == 2:
+            return result[1]
+        return result[1:]
+
+    return call
+
+
 def make_libs(lua: Any) -> Any:
     """The Lua table {bit=..., cjson=..., cmsgpack=..., struct=...}."""
     from .lua_codecs import cjson_table, cmsgpack_table, struct_table
 
     table = lua.table_from
     null = lua.eval("newproxy()")
+
+    def lib(functions: dict[bytes, Any]) -> Any:
+        return table(
+            {k: (_raising(f) if callable(f) and k != b"null" else f) for k, f in functions.items()}
+        )
+
     return table(
         {
-            b"bit": table(_bit_table()),
-            b"cjson": table(cjson_table(lua, null)),
-            b"cmsgpack": table(cmsgpack_table(lua)),
-            b"struct": table(struct_table(lua)),
+            b"bit": lib(_bit_table()),
+            b"cjson": lib(cjson_table(lua, null)),
+            b"cmsgpack": lib(cmsgpack_table(lua)),
+            b"struct": lib(struct_table(lua)),
         }
     )
 
 
-__all__ = ["make_libs"]
+__all__ = ["LibError", "make_libs"]

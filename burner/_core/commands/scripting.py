@@ -24,8 +24,8 @@ _SCRIPT_FLAGS = frozenset(
 )
 
 
-def _numkeys(argv: list[bytes]) -> int:
-    n = to_int(argv[2])
+def _numkeys(argv: list[bytes], message: str = errors.NOT_INTEGER) -> int:
+    n = to_int(argv[2], message)
     if n < 0:
         raise errors.err(errors.NUMKEYS_NEGATIVE)
     if n > len(argv) - 3:
@@ -316,6 +316,8 @@ def function_delete(s: Session, argv: list[bytes]) -> Reply:
 
 @command("function|flush", -2, "write noscript", category="scripting")
 def function_flush(s: Session, argv: list[bytes]) -> Reply:
+    if len(argv) > 3:
+        raise errors.err(errors.subcommand_syntax(argv[1], "FUNCTION"))
     _flush_option(argv, errors.FUNCTION_FLUSH_OPTION)
     scripting(s.server).flush_functions()
     return OK
@@ -418,7 +420,7 @@ def function_dump(s: Session, argv: list[bytes]) -> Reply:
 def function_restore(s: Session, argv: list[bytes]) -> Reply:
     policy = b"append"
     if len(argv) > 4:
-        raise errors.err(errors.SYNTAX)
+        raise errors.err(errors.subcommand_syntax(argv[1], "FUNCTION"))
     if len(argv) == 4:
         policy = argv[3].lower()
         if policy not in (b"flush", b"append", b"replace"):
@@ -502,7 +504,7 @@ def _fcall(s: Session, argv: list[bytes], ro: bool) -> Reply:
     fn = state.functions.get(argv[1])
     if fn is None:
         raise errors.err(errors.FUNCTION_NOT_FOUND)
-    nkeys = _numkeys(argv)
+    nkeys = _numkeys(argv, errors.FCALL_BAD_NUMKEYS)
     no_writes = b"no-writes" in fn.flags
     if ro and not no_writes:
         raise errors.err(errors.RO_WITH_WRITE_SCRIPT)
