@@ -14,6 +14,7 @@ Rules:
 from __future__ import annotations
 
 from .. import errors
+from ..notify import GENERIC, STRING, notify
 from ..parse import maybe_int, to_int
 from ..registry import command
 from ..replies import Reply
@@ -37,22 +38,24 @@ def _offset(raw: bytes, width: int = 0) -> int:
     return value
 
 
-def _grown(s: Session, key: bytes, max_bit: int) -> tuple[bytearray, bool]:
+def _grown(s: Session, key: bytes, max_bit: int) -> tuple[bytearray, bytes | None]:
     """The string at ``key`` as a bytearray at least ``max_bit // 8 + 1`` long,
-    and whether the key existed. WRONGTYPE for a non-string."""
+    and the stored value (None if missing). WRONGTYPE for a non-string."""
     old = s.db.get_typed(key, bytes)
     need = (max_bit >> 3) + 1
     buf = bytearray(old) if old is not None else bytearray()
     if len(buf) < need:
         buf.extend(bytes(need - len(buf)))
-    return buf, old is not None
+    return buf, old
 
 
-def _store(s: Session, key: bytes, buf: bytearray, existed: bool) -> None:
-    if existed:
+def _store(s: Session, key: bytes, buf: bytearray, old: bytes | None, event: bool) -> None:
+    if old is not None:
         s.db.put(key, bytes(buf), keep_ttl=True)
     else:
         s.db.add(key, bytes(buf))
+    if event and s.server.notify_flags:
+        notify(s.server, s.db, STRING, b"setbit", key)
 
 
 @command("setbit", 4, "write denyoom", keys=(1, 1, 1), category="bitmap")
@@ -61,13 +64,15 @@ def setbit(s: Session, argv: list[bytes]) -> Reply:
     on = maybe_int(argv[3])
     if on is None or on not in (0, 1):
         raise errors.err(errors.BIT_VALUE)
-    buf, existed = _grown(s, argv[1], offset)
+    buf, stored = _grown(s, argv[1], offset)
     index = offset >> 3
     mask = 0x80 >> (offset & 7)
     byte = buf[index]
     old = 1 if byte & mask else 0
-    buf[index] = (byte | mask) if on else (byte & ~mask)
-    _store(s, argv[1], buf, existed)
+    if stored is None or len(buf) > len(stored) or old != on:
+        # Redis writes (and signals) only when the string grows or the bit flips.
+        buf[index] = (byte | mask) if on else (byte & ~mask)
+        _store(s, argv[1], buf, stored, True)
     return old
 
 
@@ -81,14 +86,10 @@ def getbit(s: Session, argv: list[bytes]) -> Reply:
     return 1 if value[index] & (0x80 >> (offset & 7)) else 0
 
 
-def _range(
-    n: int, start: int, end: int, bit_mode: bool, clamp_reversed_negatives: bool
-) -> tuple[int, int] | None:
+def _range(n: int, start: int, end: int, bit_mode: bool) -> tuple[int, int] | None:
     """The bit range [first, last] that start/end select in an ``n``-byte
     string, Redis's negative-index rules applied; None when it is empty."""
     total = n * 8 if bit_mode else n
-    if clamp_reversed_negatives and start < 0 and end < 0 and start > end:
-        return None
     if start < 0:
         start = max(total + start, 0)
     if end < 0:
@@ -134,8 +135,10 @@ def bitcount(s: Session, argv: list[bytes]) -> Reply:
         raise errors.err(errors.SYNTAX)
     start = to_int(argv[2])
     end = to_int(argv[3])
+    if start < 0 and end < 0 and start > end:
+        return 0  # before the BIT/BYTE word is even read
     bit_mode = _mode(argv[4]) if argc == 5 else False
-    span = _range(len(value), start, end, bit_mode, True)
+    span = _range(len(value), start, end, bit_mode)
     if span is None:
         return 0
     return _bits(value, *span)[0].bit_count()
@@ -155,7 +158,7 @@ def bitpos(s: Session, argv: list[bytes]) -> Reply:
     n = len(value)
     end_given = argc >= 5
     if argc == 3:
-        span = _range(n, 0, n - 1, False, False)
+        span = _range(n, 0, n - 1, False)
     else:
         start = to_int(argv[3])
         bit_mode = _mode(argv[5]) if argc == 6 else False
@@ -163,7 +166,7 @@ def bitpos(s: Session, argv: list[bytes]) -> Reply:
             end = to_int(argv[4])
         else:
             end = n * 8 + 7 if bit_mode else n - 1
-        span = _range(n, start, end, bit_mode, False)
+        span = _range(n, start, end, bit_mode)
     if span is None:
         return -1
     first, last = span
@@ -192,7 +195,8 @@ def bitop(s: Session, argv: list[bytes]) -> Reply:
     size = max(len(v) for v in sources)
     dest = argv[2]
     if size == 0:
-        db.delete(dest)
+        if db.delete(dest) and s.server.notify_flags:
+            notify(s.server, db, GENERIC, b"del", dest)
         return 0
     numbers = [int.from_bytes(v.ljust(size, b"\x00"), "big") for v in sources]
     result = numbers[0]
@@ -208,6 +212,8 @@ def bitop(s: Session, argv: list[bytes]) -> Reply:
     else:
         result ^= (1 << (size * 8)) - 1
     db.put(dest, result.to_bytes(size, "big"))
+    if s.server.notify_flags:
+        notify(s.server, db, STRING, b"set", dest)
     return size
 
 
@@ -270,8 +276,9 @@ def _bitfield(s: Session, argv: list[bytes], readonly_command: bool) -> Reply:
         return [_read_field(value, op[1], op[2], op[3]) for op in ops]
     if readonly_command:
         raise errors.err(errors.BITFIELD_RO_GET_ONLY)
-    buf, existed = _grown(s, key, max_bit)
+    buf, stored = _grown(s, key, max_bit)
     out: list[int | None] = []
+    changed = False
     for sub, signed, width, offset, amount, mode in ops:
         if sub == b"get":
             out.append(_read_field(buf, signed, width, offset))
@@ -289,7 +296,8 @@ def _bitfield(s: Session, argv: list[bytes], readonly_command: bool) -> Reply:
         else:
             _write_field(buf, width, offset, new)
             out.append(reply)
-    _store(s, key, buf, existed)
+            changed = True
+    _store(s, key, buf, stored, changed)
     return out
 
 

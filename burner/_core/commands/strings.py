@@ -7,11 +7,13 @@ Rules:
   which each handler notes).
 - Commands that rewrite a string in place (INCR*, APPEND, SETRANGE) keep the
   key's TTL; SET, GETSET, MSET, SETEX drop it (``Db.put``).
+- Each write reports the keyspace event Redis reports for it (``_event``).
 """
 
 from __future__ import annotations
 
 from .. import errors, longdouble
+from ..notify import GENERIC, STRING, notify
 from ..parse import INT64_MAX, INT64_MIN, to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -77,6 +79,25 @@ def _deadline(s: Session, raw: bytes, flags: int, name: str) -> int:
     return amount
 
 
+def _event(s: Session, kind: int, event: bytes, key: bytes) -> None:
+    """Publish a keyspace notification if any are enabled."""
+    if s.server.notify_flags:
+        notify(s.server, s.db, kind, event, key)
+
+
+def _expire(s: Session, key: bytes, deadline: int) -> None:
+    """Give a key just written a deadline, with Redis's events: a deadline
+    already past leaves the key to expire (Redis drops it on the next access)."""
+    db = s.db
+    if s.server.notify_flags:
+        notify(s.server, db, GENERIC, b"expire", key)
+        if deadline <= s.server.clock.ms():
+            db.expires[key] = deadline
+            db.lookup(key)  # expires it, with the "expired" event
+            return
+    db.set_expiry(key, deadline)
+
+
 def _string(s: Session, key: bytes) -> bytes | None:
     return s.db.get_typed(key, bytes)
 
@@ -92,6 +113,8 @@ def set_(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     if len(argv) == 3:
         db.put(key, value)
+        if s.server.notify_flags:
+            notify(s.server, db, STRING, b"set", key)
         return OK
     flags, expire = _parse_options(argv, 3, True)
     deadline = _deadline(s, expire, flags, "set") if expire is not None else None
@@ -102,8 +125,9 @@ def set_(s: Session, argv: list[bytes]) -> Reply:
     if (flags & _NX and old is not None) or (flags & _XX and old is None):
         return old if get_old else None
     db.put(key, value, keep_ttl=bool(flags & _KEEPTTL))
+    _event(s, STRING, b"set", key)
     if deadline is not None:
-        db.set_expiry(key, deadline)
+        _expire(s, key, deadline)
     return old if get_old else OK
 
 
@@ -113,6 +137,7 @@ def setnx(s: Session, argv: list[bytes]) -> Reply:
     if db.lookup(argv[1]) is not None:
         return 0
     db.add(argv[1], argv[2])
+    _event(s, STRING, b"set", argv[1])
     return 1
 
 
@@ -120,7 +145,8 @@ def _set_with_ttl(s: Session, argv: list[bytes], flag: int, name: str) -> Reply:
     deadline = _deadline(s, argv[2], flag, name)
     db = s.db
     db.put(argv[1], argv[3])
-    db.set_expiry(argv[1], deadline)
+    _event(s, STRING, b"set", argv[1])
+    _expire(s, argv[1], deadline)
     return OK
 
 
@@ -138,6 +164,7 @@ def psetex(s: Session, argv: list[bytes]) -> Reply:
 def getset(s: Session, argv: list[bytes]) -> Reply:
     old = _string(s, argv[1])
     s.db.put(argv[1], argv[2])
+    _event(s, STRING, b"set", argv[1])
     return old
 
 
@@ -146,6 +173,7 @@ def getdel(s: Session, argv: list[bytes]) -> Reply:
     old = _string(s, argv[1])
     if old is not None:
         s.db.remove(argv[1])
+        _event(s, GENERIC, b"del", argv[1])
     return old
 
 
@@ -158,9 +186,15 @@ def getex(s: Session, argv: list[bytes]) -> Reply:
         return None
     db = s.db
     if expire is not None:
-        db.set_expiry(key, _deadline(s, expire, flags, "getex"))
-    elif flags & _PERSIST:
-        db.persist(key)
+        deadline = _deadline(s, expire, flags, "getex")
+        if deadline <= s.server.clock.ms():
+            db.remove(key)
+            _event(s, GENERIC, b"del", key)
+        else:
+            db.set_expiry(key, deadline)
+            _event(s, GENERIC, b"expire", key)
+    elif flags & _PERSIST and db.persist(key):
+        _event(s, GENERIC, b"persist", key)
     return value
 
 
@@ -181,6 +215,9 @@ def mset(s: Session, argv: list[bytes]) -> Reply:
     put = s.db.put
     for i in range(1, len(argv), 2):
         put(argv[i], argv[i + 1])
+    if s.server.notify_flags:
+        for i in range(1, len(argv), 2):
+            notify(s.server, s.db, STRING, b"set", argv[i])
     return OK
 
 
@@ -194,6 +231,7 @@ def msetnx(s: Session, argv: list[bytes]) -> Reply:
             return 0
     for i in range(1, len(argv), 2):
         db.put(argv[i], argv[i + 1])
+        _event(s, STRING, b"set", argv[i])
     return 1
 
 
@@ -202,12 +240,15 @@ def _incr(s: Session, key: bytes, delta: int) -> Reply:
     db = s.db
     old = db.get_typed(key, bytes)
     if old is None:
-        db.add(key, b"%d" % delta)
-        return delta
-    value = to_int(old) + delta
-    if value > INT64_MAX or value < INT64_MIN:
-        raise errors.err(errors.OVERFLOW)
-    db.put(key, b"%d" % value, keep_ttl=True)
+        value = delta
+        db.add(key, b"%d" % value)
+    else:
+        value = to_int(old) + delta
+        if value > INT64_MAX or value < INT64_MIN:
+            raise errors.err(errors.OVERFLOW)
+        db.put(key, b"%d" % value, keep_ttl=True)
+    if s.server.notify_flags:
+        notify(s.server, db, STRING, b"incrby", key)
     return value
 
 
@@ -249,6 +290,7 @@ def incrbyfloat(s: Session, argv: list[bytes]) -> Reply:
         db.add(key, text)
     else:
         db.put(key, text, keep_ttl=True)
+    _event(s, STRING, b"incrbyfloat", key)
     return text
 
 
@@ -259,12 +301,14 @@ def append(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     old = db.get_typed(key, bytes)
     if old is None:
-        db.add(key, tail)
-        return len(tail)
-    if len(old) + len(tail) > MAX_STRING:
-        raise errors.err(errors.STRING_TOO_LONG)
-    value = old + tail
-    db.put(key, value, keep_ttl=True)
+        value = tail
+        db.add(key, value)
+    else:
+        if len(old) + len(tail) > MAX_STRING:
+            raise errors.err(errors.STRING_TOO_LONG)
+        value = old + tail
+        db.put(key, value, keep_ttl=True)
+    _event(s, STRING, b"append", key)
     return len(value)
 
 
@@ -318,13 +362,15 @@ def setrange(s: Session, argv: list[bytes]) -> Reply:
     if end > MAX_STRING:
         raise errors.err(errors.STRING_TOO_LONG)
     if old is None:
-        db.add(key, bytes(offset) + patch)
-        return end
-    if end > len(old):
-        value = old[:offset] + bytes(offset - len(old)) + patch if offset > len(old) else old[:offset] + patch
+        value = bytes(offset) + patch
+        db.add(key, value)
     else:
-        value = old[:offset] + patch + old[end:]
-    db.put(key, value, keep_ttl=True)
+        if end > len(old):
+            value = old[:offset] + bytes(offset - len(old)) + patch if offset > len(old) else old[:offset] + patch
+        else:
+            value = old[:offset] + patch + old[end:]
+        db.put(key, value, keep_ttl=True)
+    _event(s, STRING, b"setrange", key)
     return len(value)
 
 

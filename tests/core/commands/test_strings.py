@@ -654,3 +654,86 @@ def test_virtual_clock_expiry() -> None:
     clock.advance(1.0)
     assert r.get("p") is None
     assert r.exists("k", "s", "p") == 0
+
+
+# --- keyspace notifications ---------------------------------------------------------
+EVENT_SCRIPT: list[list[str]] = [
+    ["SET", "a", "1", "PXAT", "1"],
+    ["EXISTS", "a"],
+    ["SET", "a", "1", "EXAT", "99999999999"],
+    ["SET", "a", "1", "NX"],
+    ["GETEX", "a", "EXAT", "1"],
+    ["SET", "a", "1", "EX", "100"],
+    ["GETEX", "a", "PERSIST"],
+    ["GETEX", "a", "PERSIST"],
+    ["GETEX", "a", "EX", "100"],
+    ["GETDEL", "a"],
+    ["GETDEL", "a"],
+    ["SETRANGE", "a", "0", ""],
+    ["SETRANGE", "a", "3", "x"],
+    ["APPEND", "a", "y"],
+    ["APPEND", "a", ""],
+    ["INCRBYFLOAT", "f", "1"],
+    ["INCR", "n"],
+    ["DECRBY", "n", "0"],
+    ["INCR", "a"],
+    ["SETBIT", "b", "1", "1"],
+    ["SETBIT", "b", "1", "1"],
+    ["SETBIT", "b", "2", "0"],
+    ["SETBIT", "b", "100", "0"],
+    ["BITFIELD", "b", "GET", "u8", "0"],
+    ["BITFIELD", "b", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "100"],
+    ["BITFIELD", "b", "SET", "u8", "0", "1"],
+    ["BITFIELD", "nb", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "100"],
+    ["BITOP", "AND", "d", "b"],
+    ["BITOP", "AND", "d", "nokey"],
+    ["BITOP", "AND", "d", "nokey"],
+    ["SETEX", "a", "100", "v"],
+    ["PSETEX", "a", "100000", "v"],
+    ["MSET", "a", "1", "b", "2"],
+    ["MSETNX", "c", "1", "d", "2"],
+    ["MSETNX", "c", "1", "e", "2"],
+    ["GETSET", "a", "5"],
+    ["SET", "a", "1", "GET"],
+    ["SET", "a", "1", "KEEPTTL"],
+    ["SETNX", "q", "1"],
+    ["SETNX", "q", "1"],
+    ["SET", "a", "x", "XX", "PX", "100000"],
+]
+
+
+def _events(client: redis.Redis, script: list[list[str]]) -> list[tuple[bytes, bytes]]:
+    client.config_set("notify-keyspace-events", "KEA")
+    sub = client.pubsub()  # type: ignore[no-untyped-call,unused-ignore]
+    try:
+        sub.psubscribe("__key*")
+        sub.subscribe("end-of-script")
+        for argv in script:
+            try:
+                client.execute_command(*argv)  # type: ignore[no-untyped-call,unused-ignore]
+            except redis.ResponseError:
+                pass
+        client.publish("end-of-script", "done")
+        got: list[tuple[bytes, bytes]] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = sub.get_message(timeout=0.5)
+            if message is None or message["type"] not in ("pmessage", "message"):
+                continue
+            channel, data = message["channel"], message["data"]
+            if isinstance(channel, str):
+                channel, data = channel.encode(), data.encode()
+            if channel == b"end-of-script":
+                return got
+            got.append((channel, data))
+        raise AssertionError("the end-of-script marker never arrived")
+    finally:
+        sub.close()
+        client.config_set("notify-keyspace-events", "")
+
+
+def test_keyspace_events(pair: Pair) -> None:
+    want = _events(pair.real, EVENT_SCRIPT)
+    got = _events(pair.burner, EVENT_SCRIPT)
+    assert len(want) > 40
+    assert got == want
