@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .. import errors, scan
 from ..db import Db
+from ..notify import GENERIC, SET, notify
 from ..parse import INT64_MIN, maybe_int, to_int
 from ..registry import command
 from ..replies import Reply, SetReply
@@ -21,16 +22,30 @@ from ..session import Session
 from ..values.set import Set
 
 
+def _event(s: Session, event: bytes, key: bytes, deleted: bool = False) -> None:
+    """Keyspace notifications: the set event, then ``del`` if the key went."""
+    if s.server.notify_flags:
+        notify(s.server, s.db, SET, event, key)
+        if deleted:
+            notify(s.server, s.db, GENERIC, b"del", key)
+
+
+def _deleted(s: Session, key: bytes) -> None:
+    if s.server.notify_flags:
+        notify(s.server, s.db, GENERIC, b"del", key)
+
+
 def _sets(db: Db, keys: list[bytes]) -> list[Set | None]:
     """The sets at ``keys`` (None where missing); WRONGTYPE if any is not a set."""
     return [db.get_typed(key, Set) for key in keys]
 
 
-def _store(db: Db, key: bytes, result: Set) -> int:
+def _store(s: Session, key: bytes, result: Set, event: bytes) -> int:
     if result:
-        db.put(key, result)
-    else:
-        db.delete(key)
+        s.db.put(key, result)
+        _event(s, event, key)
+    elif s.db.delete(key):
+        _deleted(s, key)
     return len(result)
 
 
@@ -42,6 +57,7 @@ def sadd(s: Session, argv: list[bytes]) -> Reply:
     if st is None:
         st = Set(argv[2:])
         db.add(key, st)
+        _event(s, b"sadd", key)
         return len(st)
     add = st.add
     added = 0
@@ -50,6 +66,7 @@ def sadd(s: Session, argv: list[bytes]) -> Reply:
             added += 1
     if added:
         db.modified(key)
+        _event(s, b"sadd", key)
     return added
 
 
@@ -70,6 +87,7 @@ def srem(s: Session, argv: list[bytes]) -> Reply:
             db.modified(key)
         else:
             db.remove(key)
+        _event(s, b"srem", key, not st)
     return removed
 
 
@@ -115,6 +133,7 @@ def spop(s: Session, argv: list[bytes]) -> Reply:
             db.modified(key)
         else:
             db.remove(key)
+        _event(s, b"spop", key, not st)
         return member
     count = to_int(argv[2], errors.COUNT_POSITIVE)
     if count < 0:
@@ -124,6 +143,7 @@ def spop(s: Session, argv: list[bytes]) -> Reply:
         return SetReply()
     if count >= len(st):
         db.remove(key)
+        _event(s, b"spop", key, True)
         return SetReply(st.sample(len(st)))
     popped = st.sample(count)
     discard = st.discard
@@ -136,6 +156,7 @@ def spop(s: Session, argv: list[bytes]) -> Reply:
             maybe_int(m) is None for m in st.members
         )
     db.modified(key)
+    _event(s, b"spop", key)
     return SetReply(popped)
 
 
@@ -173,10 +194,13 @@ def smove(s: Session, argv: list[bytes]) -> Reply:
         db.modified(src_key)
     else:
         db.remove(src_key)
+    _event(s, b"srem", src_key, not src)
     if dst is None:
         db.add(dst_key, Set((member,)))
+        _event(s, b"sadd", dst_key)
     elif dst.add(member):
         db.modified(dst_key)
+        _event(s, b"sadd", dst_key)
     return 1
 
 
@@ -255,8 +279,7 @@ def sintercard(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sinterstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sinterstore(s: Session, argv: list[bytes]) -> Reply:
-    db = s.db
-    return _store(db, argv[1], Set(_inter(_sets(db, argv[2:]))))
+    return _store(s, argv[1], Set(_inter(_sets(s.db, argv[2:]))), b"sinterstore")
 
 
 @command("sunion", -2, "readonly", keys=(1, -1, 1), category="set")
@@ -266,8 +289,7 @@ def sunion(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sunionstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sunionstore(s: Session, argv: list[bytes]) -> Reply:
-    db = s.db
-    return _store(db, argv[1], _union(_sets(db, argv[2:])))
+    return _store(s, argv[1], _union(_sets(s.db, argv[2:])), b"sunionstore")
 
 
 @command("sdiff", -2, "readonly", keys=(1, -1, 1), category="set")
@@ -277,8 +299,7 @@ def sdiff(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sdiffstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sdiffstore(s: Session, argv: list[bytes]) -> Reply:
-    db = s.db
-    return _store(db, argv[1], _diff(_sets(db, argv[2:])))
+    return _store(s, argv[1], _diff(_sets(s.db, argv[2:])), b"sdiffstore")
 
 
 @command("sscan", -3, "readonly", keys=(1, 1, 1), category="set")

@@ -18,6 +18,7 @@ import random
 from .. import errors, scan
 from ..blocking import block, parse_timeout
 from ..db import Db
+from ..notify import GENERIC, ZSET, notify
 from ..parse import INT64_MIN, format_double, to_float, to_int
 from ..registry import command
 from ..replies import Pairs, Reply
@@ -31,12 +32,40 @@ def get_zset(db: Db, key: bytes) -> ZSet | None:
     return db.get_typed(key, ZSet)
 
 
-def after_removal(db: Db, key: bytes, z: ZSet) -> None:
-    """Signal a write to ``key``, deleting it when ``z`` became empty."""
+def event(s: Session, name: bytes, key: bytes, deleted: bool = False) -> None:
+    """Keyspace notifications: the sorted set event, then ``del`` if the key went."""
+    if s.server.notify_flags:
+        notify(s.server, s.db, ZSET, name, key)
+        if deleted:
+            notify(s.server, s.db, GENERIC, b"del", key)
+
+
+def after_removal(s: Session, key: bytes, z: ZSet, name: bytes) -> None:
+    """Signal a removal from ``key`` (event ``name``), deleting the key when
+    ``z`` became empty."""
     if z.scores:
-        db.modified(key)
+        s.db.modified(key)
+        event(s, name, key)
     else:
-        db.remove(key)
+        s.db.remove(key)
+        event(s, name, key, True)
+
+
+def store_result(s: Session, dst: bytes, items: list[tuple[float, bytes]], name: bytes) -> int:
+    """Write a STORE command's result (event ``name``); an empty one deletes
+    the destination."""
+    db = s.db
+    if not items:
+        if db.delete(dst) and s.server.notify_flags:
+            notify(s.server, db, GENERIC, b"del", dst)
+        return 0
+    result = ZSet()
+    insert = result.insert
+    for score, member in items:
+        insert(member, score)
+    db.put(dst, result)
+    event(s, name, dst)
+    return len(items)
 
 
 # --- ZADD / ZINCRBY ----------------------------------------------------------
@@ -84,12 +113,14 @@ def zadd(s: Session, argv: list[bytes]) -> Reply:
             # The common case: a new key takes every pair as it comes.
             for j, score in enumerate(scores):
                 z.set(argv[i + 1 + 2 * j], score)
+            event(s, b"zadd", key)
             return len(z)
     if incr:
         member = argv[i + 1]
         result, changed_one = _incr(z, member, scores[0], nx, xx, gt, lt)
         if changed_one:
             db.modified(key)
+            event(s, b"zincr", key)
         return result
     added = changed = 0
     current = z.scores
@@ -105,6 +136,7 @@ def zadd(s: Session, argv: list[bytes]) -> Reply:
             changed += 1
     if added or changed:
         db.modified(key)
+        event(s, b"zadd", key)
     return added + changed if ch else added
 
 
@@ -142,10 +174,12 @@ def zincrby(s: Session, argv: list[bytes]) -> Reply:
         z = ZSet()
         z.insert(argv[3], by)
         db.add(key, z)
+        event(s, b"zincr", key)
         return by
     new, changed = _incr(z, argv[3], by, False, False, False, False)
     if changed:
         db.modified(key)
+        event(s, b"zincr", key)
     return new
 
 
@@ -163,7 +197,7 @@ def zrem(s: Session, argv: list[bytes]) -> Reply:
         if remove(member):
             removed += 1
     if removed:
-        after_removal(db, key, z)
+        after_removal(s, key, z, b"zrem")
     return removed
 
 
@@ -221,7 +255,7 @@ def zrevrank(s: Session, argv: list[bytes]) -> Reply:
 
 
 # --- pops ------------------------------------------------------------------------
-def pop(db: Db, key: bytes, z: ZSet, count: int, top: bool) -> list[tuple[float, bytes]]:
+def pop(s: Session, key: bytes, z: ZSet, count: int, top: bool) -> list[tuple[float, bytes]]:
     """Remove and return up to ``count`` elements from the bottom (or top)."""
     n = len(z.order)
     count = min(count, n)
@@ -231,7 +265,7 @@ def pop(db: Db, key: bytes, z: ZSet, count: int, top: bool) -> list[tuple[float,
     else:
         items = z.items(0, count)
         z.delete_span(0, count)
-    after_removal(db, key, z)
+    after_removal(s, key, z, b"zpopmax" if top else b"zpopmin")
     return items
 
 
@@ -257,7 +291,7 @@ def _zpop(s: Session, argv: list[bytes], top: bool) -> Reply:
     z = db.get_typed(key, ZSet)
     if z is None or count == 0:
         return Pairs() if len(argv) == 3 else []
-    items = pop(db, key, z, count, top)
+    items = pop(s, key, z, count, top)
     if len(argv) == 3:
         return flat_pairs(items)
     score, member = items[0]
@@ -311,8 +345,8 @@ def first_zset(db: Db, keys: list[bytes]) -> tuple[bytes, ZSet] | None:
     return None
 
 
-def mpop_reply(db: Db, key: bytes, z: ZSet, top: bool, count: int) -> Reply:
-    items = pop(db, key, z, count, top)
+def mpop_reply(s: Session, key: bytes, z: ZSet, top: bool, count: int) -> Reply:
+    items = pop(s, key, z, count, top)
     return [key, [[member, score] for score, member in items]]
 
 
@@ -323,7 +357,7 @@ def zmpop(s: Session, argv: list[bytes]) -> Reply:
     found = first_zset(db, keys)
     if found is None:
         return None
-    return mpop_reply(db, found[0], found[1], top, count)
+    return mpop_reply(s, found[0], found[1], top, count)
 
 
 # --- random members ----------------------------------------------------------------
@@ -390,7 +424,7 @@ def _bzpop(s: Session, argv: list[bytes], top: bool) -> Reply:
     for key in keys:
         z = db.get_typed(key, ZSet)
         if z is not None:
-            score, member = pop(db, key, z, 1, top)[0]
+            score, member = pop(s, key, z, 1, top)[0]
             return [key, member, score]
     return block(s, keys, ZSet, timeout, None)
 
@@ -413,4 +447,4 @@ def bzmpop(s: Session, argv: list[bytes]) -> Reply:
     found = first_zset(db, keys)
     if found is None:
         return block(s, keys, ZSet, timeout, None)
-    return mpop_reply(db, found[0], found[1], top, count)
+    return mpop_reply(s, found[0], found[1], top, count)

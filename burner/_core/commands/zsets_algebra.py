@@ -20,7 +20,7 @@ from ..replies import Reply
 from ..session import Session
 from ..values.set import Set
 from ..values.zset import ZSet
-from .zsets import flat_pairs
+from .zsets import flat_pairs, store_result
 
 UNION, INTER, DIFF = 0, 1, 2
 SUM, MIN, MAX = 0, 1, 2
@@ -165,15 +165,7 @@ def _algebra(
         return len(result)
     items = _sorted_items(result)
     if store:
-        dst = argv[1]
-        if not items:
-            db.delete(dst)
-            return 0
-        out = ZSet()
-        for score, member in items:
-            out.insert(member, score)
-        db.put(dst, out)
-        return len(items)
+        return store_result(s, argv[1], items, name.encode())
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]

@@ -18,9 +18,10 @@ from ..registry import command
 from ..replies import Reply
 from ..session import Session
 from ..values.zset import LexBound, ZSet
-from .zsets import after_removal, flat_pairs
+from .zsets import after_removal, flat_pairs, store_result
 
 RANK, SCORE, LEX = 0, 1, 2
+_REMRANGE_EVENTS = {RANK: b"zremrangebyrank", SCORE: b"zremrangebyscore", LEX: b"zremrangebylex"}
 
 
 def parse_score_bound(raw: bytes) -> tuple[float, bool]:
@@ -159,15 +160,7 @@ def _zrange(
     z = db.get_typed(argv[key_at], ZSet)
     items = [] if z is None else _select(z, kind, rng, reverse, offset, limit)
     if store:
-        dst = argv[1]
-        if not items:
-            db.delete(dst)
-            return 0
-        result = ZSet()
-        for score, member in items:
-            result.insert(member, score)
-        db.put(dst, result)
-        return len(items)
+        return store_result(s, argv[1], items, b"zrangestore")
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]
@@ -253,7 +246,7 @@ def _zremrange(s: Session, argv: list[bytes], kind: int) -> Reply:
         lo, hi = _span(z, kind, rng, False)
     removed = z.delete_span(lo, hi)
     if removed:
-        after_removal(db, key, z)
+        after_removal(s, key, z, _REMRANGE_EVENTS[kind])
     return removed
 
 

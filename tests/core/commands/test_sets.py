@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
@@ -291,3 +292,45 @@ def test_arity(pair: Pair) -> None:
     pair.cmd("SMOVE", "a", "b")
     pair.cmd("SINTERCARD", "1")
     pair.cmd("SSCAN", "k")
+
+
+EVENT_COMMANDS: list[tuple[str, ...]] = [
+    ("SADD", "s", "a", "b", "c"), ("SADD", "s", "a"), ("SREM", "s", "zz"), ("SREM", "s", "a"),
+    ("SMOVE", "s", "t", "b"), ("SMOVE", "s", "t", "zz"), ("SMOVE", "t", "t", "b"),
+    ("SMOVE", "s", "t", "c"), ("SADD", "u", "1", "2", "3", "4"), ("SPOP", "u", "0"),
+    ("SPOP", "u", "2"), ("SPOP", "nokey"), ("SINTERSTORE", "d", "t", "u"),
+    ("SUNIONSTORE", "d", "t", "u"), ("SDIFFSTORE", "d", "t", "u"), ("SDIFFSTORE", "d", "nokey"),
+    ("SINTERSTORE", "d", "nokey"), ("SUNIONSTORE", "e", "t"), ("SREM", "e", "b"),
+    ("SPOP", "u", "10"), ("SADD", "v", "x"), ("SPOP", "v"), ("SREM", "t", "b", "c"),
+]
+
+
+def _events(r: Any) -> list[tuple[object, object]]:
+    pubsub = r.pubsub()
+    try:
+        pubsub.psubscribe("__key*@0__:*")
+        pubsub.subscribe("done")
+        for command in EVENT_COMMANDS:
+            r.execute_command(*command)
+        r.publish("done", "x")
+        seen: list[tuple[object, object]] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1.0)
+            if message is None or message["type"] not in ("pmessage", "message"):
+                continue
+            if message["type"] == "message":
+                break
+            seen.append((message["channel"], message["data"]))
+        return seen
+    finally:
+        pubsub.close()
+
+
+def test_keyspace_events_match_redis(pair: Pair) -> None:
+    pair.both(lambda r: r.config_set("notify-keyspace-events", "KEA"))
+    try:
+        events = pair.check(_events)
+        assert len(events) > 40
+    finally:
+        pair.both(lambda r: r.config_set("notify-keyspace-events", ""))

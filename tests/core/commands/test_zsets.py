@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shlex
+import time
 from collections import Counter
 from typing import Any, cast
 
@@ -723,3 +724,53 @@ def test_arity(pair: Pair) -> None:
     pair.cmd("ZRANGESTORE", "d", "k", "0")
     pair.cmd("ZSCAN", "k")
     pair.cmd("BZMPOP", "0", "1", "k")
+
+
+EVENT_COMMANDS: list[tuple[str, ...]] = [
+    ("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"), ("ZADD", "z", "1", "a"),
+    ("ZADD", "z", "INCR", "1", "a"), ("ZADD", "z", "INCR", "0", "a"), ("ZINCRBY", "z", "0", "a"),
+    ("ZINCRBY", "z", "1", "a"), ("ZINCRBY", "new", "1", "a"), ("ZADD", "z", "NX", "5", "a"),
+    ("ZREM", "z", "zz"), ("ZREM", "z", "b"), ("ZREM", "new", "a"),
+    ("ZADD", "z", "5", "e", "6", "f", "7", "g"), ("ZREMRANGEBYRANK", "z", "0", "0"),
+    ("ZREMRANGEBYSCORE", "z", "(3", "5"), ("ZREMRANGEBYSCORE", "z", "100", "200"),
+    ("ZADD", "lex", "0", "a", "0", "b"), ("ZREMRANGEBYLEX", "lex", "-", "[a"),
+    ("ZREMRANGEBYLEX", "lex", "-", "+"), ("ZPOPMIN", "z"), ("ZPOPMAX", "z", "1"),
+    ("ZPOPMIN", "z", "0"), ("ZADD", "y", "1", "a", "2", "b"), ("ZMPOP", "2", "nokey", "y", "MAX"),
+    ("BZPOPMIN", "y", "0"), ("ZADD", "y", "1", "a"), ("BZMPOP", "0", "1", "y", "MIN", "COUNT", "5"),
+    ("ZADD", "y", "1", "a", "2", "b"), ("ZUNIONSTORE", "d", "2", "y", "z"),
+    ("ZINTERSTORE", "d", "2", "y", "z"), ("ZDIFFSTORE", "d", "1", "y"),
+    ("ZINTERSTORE", "d", "2", "y", "nokey"), ("ZINTERSTORE", "d", "2", "y", "nokey"),
+    ("ZRANGESTORE", "d", "y", "0", "0"), ("ZRANGESTORE", "d", "y", "5", "6"),
+    ("ZRANGESTORE", "d", "nokey", "0", "-1"), ("ZREMRANGEBYRANK", "z", "0", "-1"),
+]
+
+
+def _events(r: Any) -> list[tuple[object, object]]:
+    pubsub = r.pubsub()
+    try:
+        pubsub.psubscribe("__key*@0__:*")
+        pubsub.subscribe("done")
+        for command in EVENT_COMMANDS:
+            r.execute_command(*command)
+        r.publish("done", "x")
+        seen: list[tuple[object, object]] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1.0)
+            if message is None or message["type"] not in ("pmessage", "message"):
+                continue
+            if message["type"] == "message":
+                break
+            seen.append((message["channel"], message["data"]))
+        return seen
+    finally:
+        pubsub.close()
+
+
+def test_keyspace_events_match_redis(pair: Pair) -> None:
+    pair.both(lambda r: r.config_set("notify-keyspace-events", "KEA"))
+    try:
+        events = pair.check(_events)
+        assert len(events) > 50
+    finally:
+        pair.both(lambda r: r.config_set("notify-keyspace-events", ""))
