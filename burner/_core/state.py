@@ -34,6 +34,7 @@ DEFAULT_CONFIG: dict[str, bytes] = {
     "zset-max-listpack-value": b"64",
     "stream-node-max-entries": b"100",
     "stream-node-max-bytes": b"4096",
+    "hll-sparse-max-bytes": b"3000",
     "maxmemory": b"0",
     "maxmemory-policy": b"noeviction",
     "timeout": b"0",
