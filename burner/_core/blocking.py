@@ -138,6 +138,7 @@ class Waiter:
         "timeout_reply",
         "unblocked",
         "wake",
+        "wake_on_delete",
     )
 
     def __init__(
@@ -157,6 +158,7 @@ class Waiter:
         self.signaled = False
         self.unblocked = False
         self.outcome: Reply = None
+        self.wake_on_delete = False
 
 
 class Blocking:
@@ -253,6 +255,13 @@ class Blocking:
 def _signal_from(queue: deque[Waiter], db: Db, key: bytes, start: int) -> None:
     value = db.data.get(key)
     if value is None:
+        # A deleted key wakes only the waiters that answer deletion (XREADGROUP).
+        for waiter in islice(queue, start, None):
+            if waiter.wake_on_delete:
+                if not waiter.signaled:
+                    waiter.signaled = True
+                    waiter.wake()
+                return
         return
     kind = type(value)
     for waiter in islice(queue, start, None):

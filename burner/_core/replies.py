@@ -80,13 +80,18 @@ class Block:
     replies when the wait runs out. See ``burner._core.blocking``.
     """
 
-    __slots__ = ("keys", "kind", "timeout", "timeout_reply")
+    __slots__ = ("argv", "keys", "kind", "timeout", "timeout_reply", "wake_on_delete")
 
     def __init__(self, keys: list[bytes], kind: type, timeout: float, timeout_reply: Any) -> None:
         self.keys = keys
         self.kind = kind
         self.timeout = timeout
         self.timeout_reply = timeout_reply
+        # The argv to retry with, when it differs from the one sent (XREAD
+        # resolves "$" once, when it starts to wait), and whether deleting a
+        # key must wake the waiter too (XREADGROUP answers with an error then).
+        self.argv: list[bytes] | None = None
+        self.wake_on_delete = False
 
     def __repr__(self) -> str:
         return f"Block(keys={self.keys!r}, timeout={self.timeout!r})"

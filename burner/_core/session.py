@@ -30,6 +30,7 @@ class Session:
         "no_block",
         "queued",
         "resp",
+        "retrying",
         "server",
         "sub",
         "watched",
@@ -56,6 +57,8 @@ class Session:
         self.dirty = False
         # pub/sub mailbox, created by the first subscribe (or by the facade)
         self.sub: Subscriber | None = None
+        # True while a blocked command runs again after a wake-up (D3)
+        self.retrying = False
 
     def select(self, index: int) -> None:
         self.db = self.server.dbs[index]

@@ -90,9 +90,12 @@ async def wait_for_keys(
     server = bridge.server
     lock = bridge.lock
     session = session or bridge.session
+    if first.argv is not None:
+        argv = first.argv
     deadline = anyio.current_time() + first.timeout if first.timeout else math.inf
     waker = Waker()
     waiter = Waiter(session, first.keys, first.kind, waker.wake, first.timeout_reply)
+    waiter.wake_on_delete = first.wake_on_delete
     blocking = server.blocking
     with lock:
         # A write may have landed between the caller's try and this lock.
@@ -112,7 +115,11 @@ async def wait_for_keys(
                     if not waiter.signaled:
                         waker.event = anyio.Event()
                         continue
-                    again = server.execute(session, argv)
+                    session.retrying = True
+                    try:
+                        again = server.execute(session, argv)
+                    finally:
+                        session.retrying = False
                     if type(again) is not Block:
                         blocking.done(waiter)
                         reply = again

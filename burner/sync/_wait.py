@@ -31,9 +31,12 @@ def wait_for_keys(
     server = bridge.server
     lock = bridge.lock
     session = session or bridge.session
+    if first.argv is not None:
+        argv = first.argv
     deadline = time.monotonic() + first.timeout if first.timeout else None
     event = threading.Event()
     waiter = Waiter(session, first.keys, first.kind, event.set, first.timeout_reply)
+    waiter.wake_on_delete = first.wake_on_delete
     blocking = server.blocking
     with lock:
         # A write may have landed between the caller's try and this lock.
@@ -56,7 +59,11 @@ def wait_for_keys(
                 if not waiter.signaled:
                     continue
                 event.clear()
-                reply = server.execute(session, argv)
+                session.retrying = True
+                try:
+                    reply = server.execute(session, argv)
+                finally:
+                    session.retrying = False
                 if type(reply) is not Block:
                     blocking.done(waiter)
                     return reply

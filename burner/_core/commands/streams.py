@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from .. import errors
+from ..blocking import block
 from ..parse import maybe_int, to_int
 from ..registry import command
-from ..replies import Reply
+from ..replies import Block, Reply
 from ..session import Session
 from ..values.stream import MAX_ID, ZERO_ID, Stream, StreamID, format_id
 
@@ -447,10 +448,23 @@ def xread(s: Session, argv: list[bytes]) -> Reply:
 
 
 def blocked_read(
-    s: Session, argv: list[bytes], keys: list[bytes], starts: list[StreamID], block_ms: int
+    s: Session,
+    argv: list[bytes],
+    keys: list[bytes],
+    starts: list[StreamID] | None,
+    block_ms: int,
 ) -> Reply:
-    """Nothing to read and BLOCK given: ask the facade to wait (D3), with ``$``
-    resolved now so the re-run reads what arrives after this moment."""
-    # Wired to the D3 waiting mechanism once it lands; until then BLOCK
-    # behaves like an immediate timeout.
-    return None
+    """Nothing to read and BLOCK given: ask the facade to wait (D3).
+
+    XREAD passes the IDs it resolved: the retry reads with them, so ``$``
+    means "after the last entry when the wait began", as in Redis. XREADGROUP
+    passes None: ``>`` is re-read from the group, and deleting the stream (or
+    destroying the group) wakes it with Redis's error."""
+    reply = block(s, keys, Stream, block_ms / 1000, None)
+    if type(reply) is Block:
+        if starts is not None:
+            tail = len(argv) - len(starts)
+            reply.argv = argv[:tail] + [format_id(sid) for sid in starts]
+        else:
+            reply.wake_on_delete = True
+    return reply

@@ -224,6 +224,11 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
     for key, raw in zip(keys, raw_ids):
         stream = get_stream(s, key)
         group = stream.groups.get(group_name) if stream is not None else None
+        if s.retrying and (stream is None or group is None):
+            # A blocked XREADGROUP whose stream or group went away meanwhile.
+            if stream is None:
+                raise errors.err("UNBLOCKED the stream key no longer exists")
+            raise errors.err("NOGROUP the consumer group this client was blocked on no longer exists")
         if stream is None or group is None:
             raise errors.err(
                 f"NOGROUP No such key '{_text(key)}' or consumer group "
@@ -271,7 +276,7 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
             s.db.modified(key)
     if pairs or block is None or served:
         return keyed_reply(s, pairs)
-    return blocked_read(s, argv, keys, [g.last_id for _, g in groups], block)
+    return blocked_read(s, argv, keys, None, block)
 
 
 def _advance_group(stream: Stream, group: Group, sid: StreamID) -> None:
