@@ -98,6 +98,8 @@ def format_double(value: float) -> bytes:
     """A double as Redis 7 prints it in a bulk string (``%.17g``)."""
     if math.isinf(value):
         return b"inf" if value > 0 else b"-inf"
+    if value == 0.0:
+        return b"-0" if math.copysign(1.0, value) < 0 else b"0"
     if value == int(value) and abs(value) < 1e17:
         return b"%d" % int(value)
     return (b"%.17g" % value)

@@ -51,15 +51,24 @@ def after_removal(s: Session, key: bytes, z: ZSet, name: bytes) -> None:
         event(s, name, key, True)
 
 
-def store_result(s: Session, dst: bytes, items: list[tuple[float, bytes]], name: bytes) -> int:
+def store_result(
+    s: Session, dst: bytes, items: list[tuple[float, bytes]], name: bytes, fit: bool = False
+) -> int:
     """Write a STORE command's result (event ``name``); an empty one deletes
-    the destination."""
+    the destination. ``fit``: the encoding is chosen for the whole result (as
+    ZUNIONSTORE converts it after building), not grown element by element
+    (as ZRANGESTORE builds it)."""
     db = s.db
     if not items:
         if db.delete(dst) and s.server.notify_flags:
             notify(s.server, db, GENERIC, b"del", dst)
         return 0
     result = ZSet()
+    if fit:
+        limit = ZSet.MAX_LISTPACK_VALUE
+        result.skiplist = len(items) > ZSet.MAX_LISTPACK_ENTRIES or any(
+            len(member) > limit for _score, member in items
+        )
     insert = result.insert
     for score, member in items:
         insert(member, score)

@@ -165,7 +165,7 @@ def _algebra(
         return len(result)
     items = _sorted_items(result)
     if store:
-        return store_result(s, argv[1], items, name.encode())
+        return store_result(s, argv[1], items, name.encode(), fit=True)
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]

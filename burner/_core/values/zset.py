@@ -53,15 +53,21 @@ class ZSet:
     # --- writes ------------------------------------------------------------------
     def insert(self, member: bytes, score: float) -> None:
         """Add a member known to be absent."""
+        if not self.skiplist:
+            if (
+                len(self.scores) >= self.MAX_LISTPACK_ENTRIES
+                or len(member) > self.MAX_LISTPACK_VALUE
+            ):
+                self.skiplist = True
+            else:
+                score += 0.0  # a listpack keeps -0 as 0; a skiplist keeps the sign
         self.scores[member] = score
         self.order.add((score, member))
-        if not self.skiplist and (
-            len(self.scores) > self.MAX_LISTPACK_ENTRIES or len(member) > self.MAX_LISTPACK_VALUE
-        ):
-            self.skiplist = True
 
     def update(self, member: bytes, old: float, new: float) -> None:
         """Move a present member from score ``old`` to ``new``."""
+        if not self.skiplist:
+            new += 0.0
         order = self.order
         order.remove((old, member))
         order.add((new, member))

@@ -774,3 +774,44 @@ def test_keyspace_events_match_redis(pair: Pair) -> None:
         assert len(events) > 50
     finally:
         pair.both(lambda r: r.config_set("notify-keyspace-events", ""))
+
+
+def _signed(value: Any) -> Any:
+    """``value`` with every float's sign made visible (-0.0 == 0.0 otherwise)."""
+    if isinstance(value, float):
+        return (value, math.copysign(1.0, value))
+    if isinstance(value, (list, tuple)):
+        return [_signed(v) for v in value]
+    return value
+
+
+NEGATIVE_ZERO_SCRIPT = [
+    ("ZADD", "z", "-0", "a", "-0.0", "b", "1", "c"),
+    ("ZSCORE", "z", "a"),
+    ("ZADD", "z", "INCR", "-0", "d"),
+    ("ZINCRBY", "z2", "-0", "x"),
+    ("ZSCORE", "z2", "x"),
+    ("ZUNION", "2", "z", "z2", "WEIGHTS", "-1", "-1", "WITHSCORES"),
+    ("ZINTER", "1", "z", "WEIGHTS", "-1", "WITHSCORES"),
+    ("ZUNIONSTORE", "u", "1", "z", "WEIGHTS", "-1"),
+    ("ZRANGE", "u", "0", "-1", "WITHSCORES"),
+    ("ZADD", "big", "-0", "a", "1", "m" * 65),
+    ("ZADD", "big", "-0", "b"),
+    ("ZINCRBY", "big", "-0", "c"),
+    ("ZRANGE", "big", "0", "-1", "WITHSCORES"),
+    ("ZMSCORE", "big", "a", "b", "c"),
+    ("ZUNIONSTORE", "u2", "1", "big", "WEIGHTS", "-1"),
+    ("ZRANGE", "u2", "0", "-1", "WITHSCORES"),
+    ("ZUNIONSTORE", "u3", "1", "u2", "WEIGHTS", "-1"),
+    ("ZRANGE", "u3", "0", "-1", "WITHSCORES"),
+    ("ZPOPMIN", "big", "2"),
+]
+
+
+def test_negative_zero(pair: Pair) -> None:
+    # A listpack stores -0 as 0, a skiplist keeps the sign; replies computed
+    # on the fly (ZINCRBY, ZUNION) keep it too. RESP2 prints "-0".
+    for command in NEGATIVE_ZERO_SCRIPT:
+        pair.cmd(*command, normalize=_signed)
+    for key in ("z", "z2", "u", "big", "u2", "u3"):
+        _burner_zset(pair, key)
