@@ -460,13 +460,14 @@ async def test_client_unblock_async() -> None:
     _no_trace(server)
 
 
-def test_blocking_command_in_plain_pipeline_does_not_wait() -> None:
-    # Known difference: a non-transaction pipeline runs under one hold of the
-    # Server lock, so a blocking command there answers as if timed out.
+def test_blocking_command_in_plain_pipeline_waits() -> None:
+    # As on a real connection, a plain pipeline waits at a blocking command.
     r = burner.Redis()
     pipe = r.pipeline(transaction=False)
     pipe.rpush("a", "1")
-    pipe.blpop(["nokey"], 0)
+    pipe.blpop(["nokey"], 0.1)
     pipe.blpop(["a"], 0)
+    start = time.monotonic()
     assert pipe.execute() == [1, None, (b"a", b"1")]
+    assert time.monotonic() - start >= 0.09
     _no_trace(r.server)

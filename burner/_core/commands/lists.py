@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .. import errors
 from ..blocking import block, parse_timeout
+from ..notify import GENERIC, LIST, notify
 from ..parse import INT64_MIN, maybe_int, to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -24,6 +25,16 @@ LEFT = True
 RIGHT = False
 
 _WHERE: dict[bytes, bool] = {b"left": LEFT, b"right": RIGHT}
+_PUSHED = {LEFT: b"lpush", RIGHT: b"rpush"}
+_POPPED = {LEFT: b"lpop", RIGHT: b"rpop"}
+
+
+def _event(s: Session, event: bytes, key: bytes, deleted: bool = False) -> None:
+    """Keyspace notifications: the list event, then ``del`` if it emptied the key."""
+    if s.server.notify_flags:
+        notify(s.server, s.db, LIST, event, key)
+        if deleted:
+            notify(s.server, s.db, GENERIC, b"del", key)
 
 
 def _where(raw: bytes) -> bool:
@@ -51,9 +62,10 @@ def _push(s: Session, argv: list[bytes], left: bool, only_existing: bool) -> Rep
         lst = List()
         (lst.extendleft if left else lst.extend)(argv[2:])
         db.add(key, lst)
-        return len(lst)
-    (lst.extendleft if left else lst.extend)(argv[2:])
-    db.modified(key)
+    else:
+        (lst.extendleft if left else lst.extend)(argv[2:])
+        db.modified(key)
+    _event(s, _PUSHED[left], key)
     return len(lst)
 
 
@@ -84,10 +96,23 @@ def _take(s: Session, key: bytes, lst: List, left: bool, count: int) -> list[byt
     if count >= len(lst):
         out = list(lst) if left else list(reversed(lst))
         s.db.remove(key)
+        _event(s, _POPPED[left], key, True)
         return out
     out = [pop() for _ in range(count)]
     s.db.modified(key)
+    _event(s, _POPPED[left], key)
     return out
+
+
+def _pop_one(s: Session, key: bytes, lst: List, left: bool) -> bytes:
+    value = lst.popleft() if left else lst.pop()
+    if lst:
+        s.db.modified(key)
+        _event(s, _POPPED[left], key)
+    else:
+        s.db.remove(key)
+        _event(s, _POPPED[left], key, True)
+    return value
 
 
 def _pop(s: Session, argv: list[bytes], left: bool) -> Reply:
@@ -99,12 +124,7 @@ def _pop(s: Session, argv: list[bytes], left: bool) -> Reply:
     if lst is None:
         return None
     if count < 0:
-        value = lst.popleft() if left else lst.pop()
-        if lst:
-            s.db.modified(key)
-        else:
-            s.db.remove(key)
-        return value
+        return _pop_one(s, key, lst, left)
     if count == 0:
         return []
     return _take(s, key, lst, left, count)
@@ -248,6 +268,7 @@ def lset(s: Session, argv: list[bytes]) -> Reply:
         raise errors.err(errors.LIST_INDEX_RANGE)
     lst[index] = argv[3]
     s.db.modified(key)
+    _event(s, b"lset", key)
     return OK
 
 
@@ -270,6 +291,7 @@ def linsert(s: Session, argv: list[bytes]) -> Reply:
         return -1
     lst.insert(position + 1 if after else position, argv[4])
     s.db.modified(key)
+    _event(s, b"linsert", key)
     return len(lst)
 
 
@@ -302,10 +324,12 @@ def lrem(s: Session, argv: list[bytes]) -> Reply:
         kept.reverse()
     if not kept:
         s.db.remove(key)
+        _event(s, b"lrem", key, True)
         return removed
     lst.clear()
     lst.extend(kept)
     s.db.modified(key)
+    _event(s, b"lrem", key)
     return removed
 
 
@@ -321,15 +345,16 @@ def ltrim(s: Session, argv: list[bytes]) -> Reply:
     bounds = _clamp_range(start, stop, n)
     if bounds is None:
         s.db.remove(key)
+        _event(s, b"ltrim", key, True)
         return OK
     first, last = bounds
-    if first == 0 and last == n - 1:
-        return OK
-    for _ in range(first):
-        lst.popleft()
-    for _ in range(n - 1 - last):
-        lst.pop()
-    s.db.modified(key)
+    if first or last != n - 1:
+        for _ in range(first):
+            lst.popleft()
+        for _ in range(n - 1 - last):
+            lst.pop()
+        s.db.modified(key)
+    _event(s, b"ltrim", key)
     return OK
 
 
@@ -342,21 +367,22 @@ def _move(s: Session, source: bytes, destination: bytes, src_left: bool, dst_lef
         return None
     dst = db.get_typed(destination, List)
     value = src.popleft() if src_left else src.pop()
-    if src:
-        db.modified(source)
-    else:
-        db.remove(source)
-        if source == destination:
-            dst = None
     if dst is None:
-        dst = List((value,))
-        db.add(destination, dst)
+        db.add(destination, List((value,)))
     else:
         if dst_left:
             dst.appendleft(value)
         else:
             dst.append(value)
         db.modified(destination)
+    _event(s, _PUSHED[dst_left], destination)
+    if src:
+        if source != destination:
+            db.modified(source)
+        _event(s, _POPPED[src_left], source)
+    else:
+        db.remove(source)
+        _event(s, _POPPED[src_left], source, True)
     return value
 
 
@@ -420,12 +446,7 @@ def _bpop(s: Session, argv: list[bytes], left: bool) -> Reply:
     for key in keys:
         lst = db.get_typed(key, List)
         if lst is not None:
-            value = lst.popleft() if left else lst.pop()
-            if lst:
-                db.modified(key)
-            else:
-                db.remove(key)
-            return [key, value]
+            return [key, _pop_one(s, key, lst, left)]
     return block(s, keys, List, timeout, None)
 
 

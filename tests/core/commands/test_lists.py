@@ -387,3 +387,50 @@ def test_lmpop_and_blmpop_keep_key_order() -> None:
     r.rpush("a", "2")
     assert r.lmpop(2, "a", "b", direction="LEFT") == [b"a", [b"2"]]
     assert r.blmpop(0, 2, "a", "b", direction="LEFT") == [b"b", [b"1"]]
+
+
+# --- keyspace notifications ----------------------------------------------------------
+EVENT_COMMANDS: list[tuple[str, ...]] = [
+    ("RPUSH", "l", "a", "b", "c"), ("LPUSHX", "l", "z"), ("RPUSHX", "nokey", "z"), ("LPOP", "l"),
+    ("RPOP", "l", "0"), ("RPOP", "l", "5"), ("RPUSH", "l", "a", "b"),
+    ("LINSERT", "l", "BEFORE", "a", "x"), ("LINSERT", "l", "BEFORE", "q", "x"),
+    ("LSET", "l", "0", "y"), ("LREM", "l", "0", "nope"), ("LREM", "l", "1", "y"),
+    ("LTRIM", "l", "0", "-1"), ("LTRIM", "l", "0", "0"), ("LMOVE", "l", "m", "LEFT", "RIGHT"),
+    ("RPUSH", "l", "1", "2"), ("LMOVE", "l", "l", "LEFT", "RIGHT"), ("RPOPLPUSH", "l", "m"),
+    ("LMPOP", "1", "l", "LEFT", "COUNT", "5"), ("RPUSH", "l", "1"), ("BLPOP", "l", "0"),
+    ("RPUSH", "l", "1"), ("BLMOVE", "l", "m", "RIGHT", "LEFT", "0"), ("LTRIM", "m", "5", "6"),
+    ("LPUSH", "l", "a"), ("LREM", "l", "0", "a"), ("RPUSH", "l", "a", "b"),
+    ("LMPOP", "1", "l", "RIGHT", "COUNT", "1"), ("RPUSH", "one", "x"),
+    ("LMOVE", "one", "one", "LEFT", "LEFT"), ("BRPOPLPUSH", "one", "two", "0"),
+    ("BLMPOP", "0", "1", "two", "LEFT"), ("LPOS", "l", "a"), ("LTRIM", "nokey", "0", "1"),
+]
+
+
+def _events(r: redis.Redis) -> list[tuple[object, object]]:
+    pubsub = r.pubsub()  # type: ignore[no-untyped-call,unused-ignore]
+    try:
+        pubsub.psubscribe("__key*@0__:*")
+        pubsub.subscribe("done")
+        for command in EVENT_COMMANDS:
+            r.execute_command(*command)  # type: ignore[no-untyped-call,unused-ignore]
+        r.publish("done", "x")
+        seen: list[tuple[object, object]] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1.0)
+            if message is None or message["type"] not in ("pmessage", "message"):
+                continue
+            if message["type"] == "message":
+                break
+            seen.append((message["channel"], message["data"]))
+        return seen
+    finally:
+        pubsub.close()
+
+
+def test_keyspace_events_match_redis(pair: Pair) -> None:
+    pair.both(lambda r: r.config_set("notify-keyspace-events", "KEA"))
+    try:
+        pair.check(_events)
+    finally:
+        pair.both(lambda r: r.config_set("notify-keyspace-events", ""))
