@@ -87,6 +87,14 @@ class Set:
         """``count`` members drawn with repetition."""
         return random.choices(self.members, k=count)
 
+    def copy(self) -> Set:
+        """An independent copy with the same encoding (what COPY stores)."""
+        twin = Set()
+        twin.index = dict(self.index)
+        twin.members = list(self.members)
+        twin.hashtable = self.hashtable
+        return twin
+
     def encoding(self) -> bytes:
         return b"hashtable" if self.hashtable else b"intset"
 

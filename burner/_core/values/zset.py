@@ -188,6 +188,14 @@ class ZSet:
             return []
         return list(self.order.islice(start, stop, reverse=reverse))
 
+    def copy(self) -> ZSet:
+        """An independent copy with the same encoding (what COPY stores)."""
+        twin = ZSet()
+        twin.scores = dict(self.scores)
+        twin.order = self.order.copy()
+        twin.skiplist = self.skiplist
+        return twin
+
     def encoding(self) -> bytes:
         return b"skiplist" if self.skiplist else b"listpack"
 

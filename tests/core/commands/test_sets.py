@@ -334,3 +334,16 @@ def test_keyspace_events_match_redis(pair: Pair) -> None:
         assert len(events) > 40
     finally:
         pair.both(lambda r: r.config_set("notify-keyspace-events", ""))
+
+
+def test_copy_keeps_content_and_encoding(pair: Pair) -> None:
+    _setup(pair)
+    pair.both(lambda r: r.sadd("h", "1", "x"))
+    pair.both(lambda r: r.srem("h", "x"))
+    for src in ("s", "t", "h"):
+        pair.check(_call("copy", src, src + "-copy"))
+        pair.check(_call("smembers", src + "-copy"), sorted_reply)
+        _same_encoding(pair, src + "-copy")
+    pair.check(lambda r: r.sadd("t-copy", "new"))
+    pair.check(lambda r: sorted(r.smembers("t")))
+    _burner_set(pair, "t")

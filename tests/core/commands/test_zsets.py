@@ -815,3 +815,18 @@ def test_negative_zero(pair: Pair) -> None:
         pair.cmd(*command, normalize=_signed)
     for key in ("z", "z2", "u", "big", "u2", "u3"):
         _burner_zset(pair, key)
+
+
+def test_copy_keeps_content_and_encoding(pair: Pair) -> None:
+    _setup(pair)
+    pair.both(lambda r: r.zadd("sk", {"a": 1, "m" * 70: 2}))
+    pair.both(lambda r: r.zrem("sk", "m" * 70))
+    for src in ("z", "sk"):
+        copy_key = src + "-copy"
+        pair.check(lambda r: r.copy(src, copy_key))  # noqa: B023
+        pair.check(lambda r: r.zrange(copy_key, 0, -1, withscores=True))  # noqa: B023
+        _same_encoding(pair, copy_key)
+    pair.check(lambda r: r.zadd("z-copy", {"new": 9, "a": 5}))
+    pair.check(lambda r: r.zrange("z", 0, -1, withscores=True))
+    _burner_zset(pair, "z")
+    _burner_zset(pair, "z-copy")
