@@ -23,6 +23,7 @@ import hashlib
 import logging
 import math
 import time
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import lupa.lua51 as lupa51
@@ -116,6 +117,8 @@ class Runtime:
     """One Lua state with the sandbox loaded."""
 
     __slots__ = (
+        "__weakref__",
+        "cfuncs",
         "compile",
         "load_library",
         "lua",
@@ -140,20 +143,40 @@ class Runtime:
         self.readonly = False
         self.resp = 2
         self.table = lua.table_from
+        self.cfuncs: list[Any] = []
+        # Everything Lua holds refers to this runtime weakly: a strong link
+        # would be a cycle through Lua that Python's collector cannot see.
+        ref = weakref.ref(self)
+
+        def call(resp: int, *args: Any) -> Any:
+            return ref()._call(resp, *args)  # type: ignore[union-attr]
+
+        def raising_call(*args: Any) -> Any:
+            return ref()._raising_call(*args)  # type: ignore[union-attr]
+
+        def setresp(resp: int) -> None:
+            ref()._setresp(resp)  # type: ignore[union-attr]
+
+        def cwrap(f: Any) -> Any:
+            rt = ref()
+            assert rt is not None
+            rt.cfuncs.append(f)
+            return _cwrap(ref, len(rt.cfuncs) - 1)
+
         py = lua.table_from(
             {
-                b"call": self._call,
-                b"raising_call": self._raising_call,
+                b"call": call,
+                b"raising_call": raising_call,
                 b"error_text": _error_text,
-                b"setresp": self._setresp,
-                b"cwrap": _cwrap,
+                b"setresp": setresp,
+                b"cwrap": cwrap,
                 b"now": time.monotonic,
                 b"log": _log,
                 b"sha1": _sha1,
                 b"acl": _acl,
                 b"version": REDIS_VERSION,
                 b"version_num": _version_num(REDIS_VERSION),
-                b"libs": make_libs(lua),
+                b"libs": make_libs(ref),
             }
         )
         loader = lua.eval("loadstring")
@@ -306,12 +329,13 @@ def _error_text(exc: object) -> tuple[bytes, bool]:
     return b"ERR Error in Lua runtime", False
 
 
-def _cwrap(f: Any) -> Any:
-    """A Python (C-level) function calling ``f``, a Lua function returning
-    pcall's results; a failure is re-raised as a ScriptCallError."""
+def _cwrap(ref: Any, index: int) -> Any:
+    """A Python (C-level) function calling the runtime's Lua function number
+    ``index``, which returns pcall's results; a failure is re-raised as a
+    ScriptCallError."""
 
     def call(*args: Any) -> Any:
-        res = f(*args)
+        res = ref().cfuncs[index](*args)
         if type(res) is not tuple:
             if res:
                 return None
@@ -484,12 +508,35 @@ class Scripting:
 
     def flush_scripts(self) -> None:
         self.scripts = {}
-        self._eval_rt = None
+        if self._eval_rt is not None:
+            self._eval_rt = None
+            _release_memory()
 
     def flush_functions(self) -> None:
         self.libraries = {}
         self.functions = {}
-        self._func_rt = None
+        if self._func_rt is not None:
+            self._func_rt = None
+            _release_memory()
+
+
+def _trimmer() -> Any:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_malloc_trim = _trimmer()
+
+
+def _release_memory() -> None:
+    """Hand the freed Lua heap back to the OS (glibc keeps it otherwise)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 _ATTR = "_burner_scripting"

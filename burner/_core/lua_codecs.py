@@ -110,14 +110,14 @@ def _type_name(v: Any) -> str:
     return "userdata"
 
 
-def cjson_table(lua: Any, null: Any) -> dict[bytes, Any]:
-    table = lua.table_from
+def cjson_table(handle: Any) -> dict[bytes, Any]:
+    table = handle.table
 
     def encode(*args: Any) -> tuple[Any, ...]:
         if len(args) != 1:
             return False, "bad argument #1 to 'encode' (expected 1 argument)"
         try:
-            return True, _json_encode(args[0], null, 0)
+            return True, _json_encode(args[0], None, 0)
         except _EncodeError as exc:
             return False, str(exc)
         except RecursionError:
@@ -125,7 +125,7 @@ def cjson_table(lua: Any, null: Any) -> dict[bytes, Any]:
 
     def to_lua(x: Any) -> Any:
         if x is None:
-            return null
+            return handle.null()
         if isinstance(x, str):
             return x.encode("utf-8", "surrogateescape")
         if isinstance(x, list):
@@ -160,7 +160,7 @@ def cjson_table(lua: Any, null: Any) -> dict[bytes, Any]:
     return {
         b"encode": encode,
         b"decode": decode,
-        b"null": null,
+        b"null": handle.null(),
         b"encode_keep_buffer": lambda *a: (True, None),
         b"encode_max_depth": lambda *a: (True, None),
         b"decode_max_depth": lambda *a: (True, None),
@@ -332,8 +332,8 @@ def _mp_unpack(data: bytes, i: int, table: Any) -> tuple[Any, int]:
     return None, i
 
 
-def cmsgpack_table(lua: Any) -> dict[bytes, Any]:
-    table = lua.table_from
+def cmsgpack_table(handle: Any) -> dict[bytes, Any]:
+    table = handle.table
 
     def pack(*args: Any) -> tuple[Any, ...]:
         if not args:
@@ -401,7 +401,7 @@ def _parse(fmt: bytes) -> list[tuple[str, int]]:
     return out
 
 
-def struct_table(lua: Any) -> dict[bytes, Any]:
+def struct_table(handle: Any) -> dict[bytes, Any]:
     def pack(fmt: Any = None, *args: Any) -> tuple[Any, ...]:
         if type(fmt) is not bytes:
             return False, "bad argument #1 to 'pack' (string expected)"

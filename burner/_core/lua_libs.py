@@ -157,12 +157,33 @@ def _raising(fn: Any) -> Any:
     return call
 
 
-def make_libs(lua: Any) -> Any:
-    """The Lua table {bit=..., cjson=..., cmsgpack=..., struct=...}."""
+class Handle:
+    """The link library functions keep to their runtime: weak, because Lua
+    holds the functions and a strong link would make a cycle through Lua that
+    Python's collector cannot see (and the runtime would never be freed)."""
+
+    __slots__ = ("_null", "_ref")
+
+    def __init__(self, ref: Any) -> None:
+        self._ref = ref
+        self._null: Any = None
+
+    def table(self, value: Any) -> Any:
+        return self._ref().lua.table_from(value)
+
+    def null(self) -> Any:
+        return self._ref().lua.eval("__burner_null")
+
+
+def make_libs(ref: Any) -> Any:
+    """The Lua table {bit=..., cjson=..., cmsgpack=..., struct=...};
+    ``ref`` is a weak reference to the runtime."""
     from .lua_codecs import cjson_table, cmsgpack_table, struct_table
 
+    lua = ref().lua
+    lua.execute("__burner_null = newproxy()")
+    handle = Handle(ref)
     table = lua.table_from
-    null = lua.eval("newproxy()")
 
     def lib(functions: dict[bytes, Any]) -> Any:
         return table(
@@ -172,9 +193,9 @@ def make_libs(lua: Any) -> Any:
     return table(
         {
             b"bit": lib(_bit_table()),
-            b"cjson": lib(cjson_table(lua, null)),
-            b"cmsgpack": lib(cmsgpack_table(lua)),
-            b"struct": lib(struct_table(lua)),
+            b"cjson": lib(cjson_table(handle)),
+            b"cmsgpack": lib(cmsgpack_table(handle)),
+            b"struct": lib(struct_table(handle)),
         }
     )
 
