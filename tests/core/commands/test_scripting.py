@@ -283,6 +283,14 @@ REFUSED_IN_SCRIPTS = [
     ("hello", "3"),
     ("quit",),
     ("reset",),
+    ("multi",),
+    ("exec",),
+    ("watch", "k"),
+    ("blpop", "l", "0"),
+    ("bzpopmin", "z", "0"),
+    ("subscribe", "ch"),
+    ("xread", "block", "0", "streams", "s", "$"),
+    ("xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"),
 ]
 
 
@@ -556,6 +564,13 @@ def test_writes_are_visible_and_select_is_scoped(sp: Pair) -> None:
     sp.cmd("GET", "b")
 
 
+def test_streams_and_pubsub_in_scripts(sp: Pair) -> None:
+    sp.cmd("EVAL", "return redis.call('xadd', 's', '1-1', 'f', 'v')", 0)
+    sp.cmd("EVAL", "return redis.call('xread', 'streams', 's', '0')", 0)
+    sp.cmd("EVAL", "return redis.call('xread', 'count', '1', 'streams', 's', '0')", 0)
+    sp.cmd("EVAL", "return redis.call('publish', 'ch', 'msg')", 0)
+
+
 def test_eval_in_multi(sp: Pair) -> None:
     def run(r: redis.Redis) -> Any:
         pipe = r.pipeline(transaction=True)
@@ -609,3 +624,31 @@ def test_math_random_is_rand48() -> None:
         expected.append((state >> 17) % 2147483647 / 2147483647)
     assert [float(x) for x in values[:5]] == pytest.approx(expected, rel=1e-12)
     assert 1 <= values[5] <= 10 and values[6] in (5, 6)
+
+
+@pytest.mark.anyio
+async def test_async_script_object_and_pipeline(
+    redis_server: Any, anyio_backend: str
+) -> None:
+    import burner.aio
+
+    real = redis_server.async_client(protocol=2)
+    if anyio_backend == "trio":
+        real = None  # redis-py's asyncio client cannot run under trio
+    mine = burner.aio.Redis(protocol=2)
+    results = []
+    for client in [mine] + ([real] if real is not None else []):
+        await client.script_flush()
+        await client.delete("k")
+        script = client.register_script("return {KEYS[1], ARGV[1], redis.call('incr', KEYS[1])}")
+        out = [await script(keys=["k"], args=["a"])]
+        await client.script_flush()
+        out.append(await script(keys=["k"], args=["b"]))
+        async with client.pipeline() as pipe:
+            await script(keys=["k"], args=["c"], client=pipe)
+            await pipe.get("k")
+            out.append(await pipe.execute())
+        results.append(out)
+        await client.aclose()
+    assert results[0] == [[b"k", b"a", 1], [b"k", b"b", 2], [[b"k", b"c", 3], b"3"]]
+    assert all(r == results[0] for r in results)
