@@ -56,11 +56,11 @@ def _child(backend: str, tasks: int) -> None:
     if backend == "burner":
         import burner.aio
 
-        _redis_memory._memory_client_factory = lambda: burner.aio.Redis  # type: ignore[assignment]
+        _redis_memory._memory_client_factory = lambda: burner.aio.Redis  # type: ignore[assignment,return-value,unused-ignore]
     elif backend == "fakeredis":
         import fakeredis
 
-        _redis_memory._memory_client_factory = lambda: fakeredis.FakeAsyncRedis  # type: ignore[assignment]
+        _redis_memory._memory_client_factory = lambda: fakeredis.FakeAsyncRedis  # type: ignore[assignment,return-value,unused-ignore]
     elif backend == "redis-server":
         from tests.oracle import RedisServerProcess
 
