@@ -52,6 +52,8 @@ _UNKNOWN = "ERR Unknown Redis command called from script"
 _ARITY = "ERR Wrong number of args calling Redis command from script"
 _NOSCRIPT = "ERR This Redis command is not allowed from script"
 _RO_WRITE = "ERR Write commands are not allowed from read-only scripts."
+# more script arguments than this travel as one Lua table
+_MAX_VARARGS = 100
 
 
 def _version_num(version: bytes) -> int:
@@ -582,7 +584,10 @@ def run(
     rt.readonly = readonly
     rt.resp = 2
     try:
-        res = runner(fn, deadline(s.server), nkeys, *args)
+        if len(args) <= _MAX_VARARGS:
+            res = runner(fn, deadline(s.server), nkeys, False, *args)
+        else:
+            res = runner(fn, deadline(s.server), nkeys, rt.table(args))
         resp = rt.resp
     finally:
         rt.session, rt.readonly = saved

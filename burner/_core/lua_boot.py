@@ -434,7 +434,7 @@ setmetatable(RUNG, {__index = nonexistent})
 views[FENV] = RUNG
 
 -- conversion of a script's result into a flat list of (tag, value) pairs
-local MAXDEPTH = 1000
+local MAXDEPTH = 200
 local enc
 enc = function(v, out, n, depth)
   local t = type(v)
@@ -527,31 +527,34 @@ local function reset(dl)
   script_resp = 2
 end
 
-local function run_script(fn, dl, nkeys, ...)
+-- KEYS and ARGV: arguments come as varargs, or as one table when there are
+-- too many for the Lua stack
+local function split(nkeys, big, ...)
+  local keys, argv = {}, {}
+  local args, n = big, 0
+  if big then n = #big
+  else
+    n = select('#', ...)
+    if n > 0 then args = {...} end
+  end
+  for i = 1, nkeys do keys[i] = args[i] end
+  for i = nkeys + 1, n do argv[i - nkeys] = args[i] end
+  return keys, argv
+end
+
+local function run_script(fn, dl, nkeys, big, ...)
   reset(dl)
   err_prefix = 'ERR '
-  local keys, argv = {}, {}
-  local n = select('#', ...)
-  if n > 0 then
-    local args = {...}
-    for i = 1, nkeys do keys[i] = args[i] end
-    for i = nkeys + 1, n do argv[i - nkeys] = args[i] end
-  end
+  local keys, argv = split(nkeys, big, ...)
   rawset(G, 'KEYS', keys)
   rawset(G, 'ARGV', argv)
   return finish(xpcall(fn, handler))
 end
 
-local function run_function(fn, dl, nkeys, ...)
+local function run_function(fn, dl, nkeys, big, ...)
   reset(dl)
   err_prefix = ''
-  local keys, argv = {}, {}
-  local n = select('#', ...)
-  if n > 0 then
-    local args = {...}
-    for i = 1, nkeys do keys[i] = args[i] end
-    for i = nkeys + 1, n do argv[i - nkeys] = args[i] end
-  end
+  local keys, argv = split(nkeys, big, ...)
   return finish(xpcall(function() return fn(keys, argv) end, handler))
 end
 

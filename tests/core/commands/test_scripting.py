@@ -652,3 +652,27 @@ async def test_async_script_object_and_pipeline(
         await client.aclose()
     assert results[0] == [[b"k", b"a", 1], [b"k", b"b", 2], [[b"k", b"c", 3], b"3"]]
     assert all(r == results[0] for r in results)
+
+
+def test_large_arguments_and_replies(sp: Pair) -> None:
+    args = [str(i) for i in range(5000)]
+    sp.cmd("EVAL", "return {#KEYS, #ARGV, KEYS[1], ARGV[#ARGV]}", 100, *args)
+    sp.cmd("EVAL", "return ARGV", 0, *args)
+    sp.cmd("EVAL", "local t = {} for i = 1, 10000 do t[i] = i end return t", 0)
+    sp.cmd("EVAL", "local t = {} for i = 1, 3000 do t[i] = {i, 'x', {ok = 'S'}} end return t", 0)
+    sp.cmd("HSET", "h", *[x for i in range(3000) for x in (f"f{i}", str(i))])
+    sp.cmd("EVAL", "return #redis.call('hgetall', 'h')", 0)
+    sp.cmd("EVAL", "return redis.call('hlen', 'h')", 0)
+
+
+def test_self_referencing_table_is_cut() -> None:
+    import burner
+
+    r = burner.Redis()
+    reply = r.eval("local t = {} t[1] = t return t", 0)
+    depth = 0
+    while isinstance(reply, list):
+        reply = reply[0]
+        depth += 1
+    assert isinstance(reply, redis.ResponseError) and "stack limit" in str(reply)
+    assert depth > 100
