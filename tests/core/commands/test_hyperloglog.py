@@ -42,6 +42,33 @@ def val(value: int, run: int) -> bytes:
     return bytes((0x80 | ((value - 1) << 2) | (run - 1),))
 
 
+_M = 0xC6A4A7935BD1E995
+_M_INVERSE = pow(_M, -1, 1 << 64)
+_MASK = (1 << 64) - 1
+
+
+def _unshift(h: int) -> int:
+    return h ^ (h >> 47)  # its own inverse (47 >= 32)
+
+
+def element_for(index: int, count: int, salt: int = 0) -> bytes:
+    """An 8-byte element that lands in register ``index`` with run length
+    ``count`` (1..51): MurmurHash64A run backwards from a chosen hash."""
+    high = ((salt * 2 + 1) << (14 + count)) if count < 50 else 0
+    h = (index | (1 << (14 + count - 1)) | high) & _MASK
+    h = _unshift((_unshift(h) * _M_INVERSE) & _MASK)
+    h = (h * _M_INVERSE) & _MASK  # undo the block loop's last multiply
+    k = h ^ ((0xADC83B19 ^ (8 * _M)) & _MASK)
+    k = (_unshift((k * _M_INVERSE) & _MASK) * _M_INVERSE) & _MASK
+    return k.to_bytes(8, "little")
+
+
+def test_element_for() -> None:
+    for index, count in [(0, 1), (5, 3), (100, 32), (7, 33), (16383, 51), (16383, 50)]:
+        assert hll.pattern(element_for(index, count)) == (index, count)
+        assert hll.pattern(element_for(index, count, salt=9)) == (index, count)
+
+
 def dense_of(register_value: int) -> bytes:
     return DENSE_HEADER + hll.pack_dense(bytes((register_value,)) * hll.REGISTERS)
 
@@ -225,6 +252,63 @@ def test_non_canonical_sparse(pair: Pair) -> None:
         pfmerge(pair, "dest", key)
         raw_get(pair, "dest")
         pair.cmd("DEL", "dest")
+
+
+SPLITS_AND_MERGES = [
+    # (body, (register, count) to add)
+    ([val(2, 3), zero(1), xzero(16380)], (3, 2)),  # ZERO(1) becomes VAL, merges left
+    ([val(2, 2), zero(1), val(2, 1), xzero(16380)], (2, 2)),  # merges both ways
+    ([val(2, 1), zero(3), val(2, 1), xzero(16379)], (2, 2)),  # split, then merge right
+    ([zero(1), val(2, 3), xzero(16380)], (0, 2)),  # first opcode, no previous one
+    ([val(1, 4), xzero(16380)], (0, 2)),
+    ([val(1, 4), xzero(16380)], (1, 2)),
+    ([val(1, 4), xzero(16380)], (3, 2)),
+    ([val(1, 4), xzero(16380)], (2, 1)),  # nothing to do
+    ([val(3, 4), xzero(16380)], (2, 3)),
+    ([zero(64), xzero(16320)], (0, 1)),
+    ([zero(64), xzero(16320)], (63, 1)),
+    ([zero(64), xzero(16320)], (30, 1)),
+    ([xzero(16384)], (0, 4)),
+    ([xzero(16384)], (64, 4)),
+    ([xzero(16384)], (65, 4)),
+    ([xzero(16384)], (16383, 4)),
+    ([xzero(16384)], (16318, 4)),
+    ([xzero(16384)], (16319, 4)),
+    ([xzero(16384)], (8000, 32)),
+    ([xzero(16384)], (8000, 33)),  # above 32: dense
+    ([xzero(1), xzero(16383)], (0, 5)),  # a one-register XZERO becomes a VAL
+    ([val(1, 1), val(1, 1), val(1, 1), val(1, 1), val(1, 1), val(1, 1), zero(1), val(1, 1),
+      xzero(16376)], (6, 1)),  # a run of mergeable VALs: only five opcodes are looked at
+    ([zero(1), val(1, 1), val(1, 1), val(1, 1), val(1, 1), val(1, 1), val(1, 1),
+      xzero(16377)], (0, 1)),
+    ([val(5, 1), val(5, 1), val(5, 1), zero(1), xzero(16380)], (3, 5)),
+    ([xzero(16383), zero(1)], (16383, 7)),  # the last register
+]
+
+
+@pytest.mark.parametrize(("ops", "add"), SPLITS_AND_MERGES, ids=range(len(SPLITS_AND_MERGES)))
+def test_sparse_splits_and_merges(pair: Pair, ops: list[bytes], add: tuple[int, int]) -> None:
+    store(pair, "s", sparse(*ops))
+    pfadd(pair, "s", element_for(*add))
+    raw_get(pair, "s")
+    pair.cmd("PFDEBUG", "DECODE", "s")
+    pfadd(pair, "s", element_for(add[0], add[1] + 1, salt=1), element_for(add[0] + 1 & 16383, 2))
+    raw_get(pair, "s")
+    pfcount(pair, "s")
+
+
+def test_sparse_limit_boundary(pair: Pair, sparse_limit: None) -> None:
+    # Splitting XZERO:16384 in the middle makes 5 body bytes, 21 in all:
+    # a limit of 21 keeps it sparse, 20 turns it dense.
+    for limit in (20, 21, 22):
+        sparse_max(pair, limit)
+        pair.cmd("DEL", "s")
+        pfadd(pair, "s", element_for(5000, 1))
+        pair.cmd("PFDEBUG", "ENCODING", "s")
+        raw_get(pair, "s")
+        pfadd(pair, "s", element_for(9000, 1), element_for(5001, 1))
+        pair.cmd("PFDEBUG", "ENCODING", "s")
+        raw_get(pair, "s")
 
 
 def test_ttl_kept(pair: Pair) -> None:
