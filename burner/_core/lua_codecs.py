@@ -6,7 +6,6 @@ are built with ``table_from`` so scripts never hold a Python object.
 
 from __future__ import annotations
 
-import json
 import math
 import struct as _st
 from typing import Any
@@ -98,7 +97,8 @@ def _json_encode(v: Any, null: Any, depth: int) -> bytes:
             elif type(k) is int or type(k) is float:
                 key = b'"' + _fmt14(k) + b'"'
             else:
-                raise _EncodeError("Cannot serialise table: table key must be a number or string")
+                kind = "boolean" if type(k) is bool else "table" if _is_table(k) else "userdata"
+                raise _EncodeError(f"Cannot serialise {kind}: table key must be a number or string")
             parts.append(key + b":" + _json_encode(x, null, depth + 1))
         return b"{" + b",".join(parts) + b"}"
     raise _EncodeError(f"Cannot serialise {_type_name(v)}: type not supported")
@@ -123,18 +123,10 @@ def cjson_table(handle: Any) -> dict[bytes, Any]:
         except RecursionError:
             return False, "Cannot serialise, excessive nesting (1001)"
 
-    def to_lua(x: Any) -> Any:
-        if x is None:
-            return handle.null()
-        if isinstance(x, str):
-            return x.encode("utf-8", "surrogateescape")
-        if isinstance(x, list):
-            return table([to_lua(i) for i in x])
-        if isinstance(x, dict):
-            return table({to_lua(k): to_lua(v) for k, v in x.items()})
-        return x
-
     def decode(*args: Any) -> tuple[Any, ...]:
+        from .lua_json import JsonError
+        from .lua_json import decode as json_decode
+
         if len(args) != 1:
             return False, "bad argument #1 to 'decode' (expected 1 argument)"
         raw = args[0]
@@ -146,16 +138,9 @@ def cjson_table(handle: Any) -> dict[bytes, Any]:
                     "nil" if raw is None else "table" if _is_table(raw) else "boolean"
                 ) + ")"
         try:
-            value = json.loads(
-                raw.decode("utf-8", "surrogateescape"),
-                parse_float=float,
-                parse_int=float,
-                parse_constant=_bad_constant,
-            )
-        except (ValueError, RecursionError) as exc:
-            pos = getattr(exc, "pos", 0) or 0
-            return False, f"Expected value but found invalid token at character {pos + 1}"
-        return True, to_lua(_intify(value))
+            return True, json_decode(raw, table, handle.null())
+        except JsonError as exc:
+            return False, str(exc)
 
     return {
         b"encode": encode,
@@ -171,20 +156,6 @@ def cjson_table(handle: Any) -> dict[bytes, Any]:
         b"_NAME": b"cjson",
         b"_VERSION": b"2.1.0",
     }
-
-
-def _bad_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def _intify(x: Any) -> Any:
-    if isinstance(x, float) and x == int(x) and abs(x) < 2**53:
-        return int(x)
-    if isinstance(x, list):
-        return [_intify(i) for i in x]
-    if isinstance(x, dict):
-        return {k: _intify(v) for k, v in x.items()}
-    return x
 
 
 # --- cmsgpack ------------------------------------------------------------------------
@@ -445,7 +416,7 @@ def struct_table(handle: Any) -> dict[bytes, Any]:
                 else:
                     return False, f"bad argument #1 to 'pack' (invalid format option '{ch}')"
         except IndexError:
-            return False, f"bad argument #{ai + 2} to 'pack' (number expected, got no value)"
+            return False, f"bad argument #{ai + 2} to 'pack' (number expected, got nil)"
         except (TypeError, ValueError):
             return False, f"bad argument #{ai + 1} to 'pack' (number expected)"
         return True, bytes(out)
@@ -489,7 +460,9 @@ def struct_table(handle: Any) -> dict[bytes, Any]:
             elif ch == "c":
                 if num == -1:
                     num = 1
-                if num == 0 and values and type(values[-1]) is int:
+                if num == 0:
+                    if not values or type(values[-1]) is not int:
+                        return False, "format 'c0' needs a previous size"
                     num = values.pop()
                 if i + num > len(data):
                     return False, "bad argument #2 to 'unpack' (data string too short)"
@@ -510,10 +483,10 @@ def struct_table(handle: Any) -> dict[bytes, Any]:
                 total += 4 if ch == "f" else 8
             elif ch == "x":
                 total += 1
-            elif ch == "c":
+            elif ch == "c" and num != 0:
                 total += max(num, 1)
-            elif ch == "s":
-                return False, "options 'c0' - 's' have undefined sizes"
+            elif ch == "s" or (ch == "c" and num == 0):
+                return False, f"bad argument #1 to 'size' (option '{ch}' has no fixed size)"
         return True, total
 
     return {b"pack": pack, b"unpack": unpack, b"size": size}
