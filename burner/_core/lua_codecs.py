@@ -97,8 +97,8 @@ def _json_encode(v: Any, null: Any, depth: int) -> bytes:
             elif type(k) is int or type(k) is float:
                 key = b'"' + _fmt14(k) + b'"'
             else:
-                kind = "boolean" if type(k) is bool else "table" if _is_table(k) else "userdata"
-                raise _EncodeError(f"Cannot serialise {kind}: table key must be a number or string")
+                key_kind = "boolean" if type(k) is bool else "table" if _is_table(k) else "userdata"
+                raise _EncodeError(f"Cannot serialise {key_kind}: table key must be a number or string")
             parts.append(key + b":" + _json_encode(x, null, depth + 1))
         return b"{" + b",".join(parts) + b"}"
     raise _EncodeError(f"Cannot serialise {_type_name(v)}: type not supported")
