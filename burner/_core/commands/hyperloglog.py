@@ -34,10 +34,20 @@ def _value(s: Session, key: bytes) -> bytes | None:
     return value
 
 
+# Memory units as Redis's configuration reads them ("3kb", "1M", ...).
+_UNITS = {b"": 1, b"b": 1, b"k": 1000, b"kb": 1024, b"m": 1000**2, b"mb": 1024**2,
+          b"g": 1000**3, b"gb": 1024**3}
+
+
 def _max_bytes(s: Session) -> int:
-    raw = s.server.config.get("hll-sparse-max-bytes")
-    limit = maybe_int(raw) if raw is not None else None
-    return hll.SPARSE_MAX_BYTES if limit is None else limit
+    """hll-sparse-max-bytes (the default when it does not read as a size)."""
+    raw = s.server.config.get("hll-sparse-max-bytes", b"").strip().lower()
+    digits = raw.rstrip(b"bkmg")
+    number = maybe_int(digits) if digits else None
+    unit = _UNITS.get(raw[len(digits) :])
+    if number is None or number < 0 or unit is None:
+        return hll.SPARSE_MAX_BYTES
+    return number * unit
 
 
 def _quiet_store(s: Session, key: bytes, value: bytes) -> None:

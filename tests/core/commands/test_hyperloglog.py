@@ -91,7 +91,7 @@ def store(pair: Pair, key: str, value: str | bytes) -> None:
     pair.both(lambda r: r.set(key, value))
 
 
-def sparse_max(pair: Pair, limit: int) -> None:
+def sparse_max(pair: Pair, limit: int | str) -> None:
     pair.both(lambda r: r.config_set("hll-sparse-max-bytes", limit))
 
 
@@ -309,6 +309,15 @@ def test_sparse_limit_boundary(pair: Pair, sparse_limit: None) -> None:
         pfadd(pair, "s", element_for(9000, 1), element_for(5001, 1))
         pair.cmd("PFDEBUG", "ENCODING", "s")
         raw_get(pair, "s")
+
+
+@pytest.mark.parametrize("limit", ["1k", "1KB", "1024b", "2kb"])
+def test_sparse_limit_with_units(pair: Pair, sparse_limit: None, limit: str) -> None:
+    sparse_max(pair, limit)
+    for chunk in range(12):
+        pfadd(pair, "s", *[f"{chunk}/{i}" for i in range(60)])
+        pair.cmd("PFDEBUG", "ENCODING", "s")
+    raw_get(pair, "s")
 
 
 def test_ttl_kept(pair: Pair) -> None:
