@@ -51,24 +51,27 @@ def after_removal(s: Session, key: bytes, z: ZSet, name: bytes) -> None:
         event(s, name, key, True)
 
 
+def fits_listpack(items: list[tuple[float, bytes]]) -> bool:
+    limit = ZSet.MAX_LISTPACK_VALUE
+    return len(items) <= ZSet.MAX_LISTPACK_ENTRIES and all(
+        len(member) <= limit for _score, member in items
+    )
+
+
 def store_result(
-    s: Session, dst: bytes, items: list[tuple[float, bytes]], name: bytes, fit: bool = False
+    s: Session, dst: bytes, items: list[tuple[float, bytes]], name: bytes, skiplist: bool
 ) -> int:
     """Write a STORE command's result (event ``name``); an empty one deletes
-    the destination. ``fit``: the encoding is chosen for the whole result (as
-    ZUNIONSTORE converts it after building), not grown element by element
-    (as ZRANGESTORE builds it)."""
+    the destination. ``skiplist``: the encoding the result starts with before
+    its elements go in one by one (it matters for -0, which only a skiplist
+    keeps)."""
     db = s.db
     if not items:
         if db.delete(dst) and s.server.notify_flags:
             notify(s.server, db, GENERIC, b"del", dst)
         return 0
     result = ZSet()
-    if fit:
-        limit = ZSet.MAX_LISTPACK_VALUE
-        result.skiplist = len(items) > ZSet.MAX_LISTPACK_ENTRIES or any(
-            len(member) > limit for _score, member in items
-        )
+    result.skiplist = skiplist
     insert = result.insert
     for score, member in items:
         insert(member, score)

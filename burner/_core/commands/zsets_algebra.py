@@ -20,7 +20,7 @@ from ..replies import Reply
 from ..session import Session
 from ..values.set import Set
 from ..values.zset import ZSet
-from .zsets import flat_pairs, store_result
+from .zsets import fits_listpack, flat_pairs, store_result
 
 UNION, INTER, DIFF = 0, 1, 2
 SUM, MIN, MAX = 0, 1, 2
@@ -165,7 +165,8 @@ def _algebra(
         return len(result)
     items = _sorted_items(result)
     if store:
-        return store_result(s, argv[1], items, name.encode(), fit=True)
+        # Redis builds a skiplist, then converts it if the result fits.
+        return store_result(s, argv[1], items, name.encode(), not fits_listpack(items))
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]

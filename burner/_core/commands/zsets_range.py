@@ -160,7 +160,10 @@ def _zrange(
     z = db.get_typed(argv[key_at], ZSet)
     items = [] if z is None else _select(z, kind, rng, reverse, offset, limit)
     if store:
-        return store_result(s, argv[1], items, b"zrangestore")
+        # A rank range knows its length and starts as a skiplist past the
+        # listpack limit; score and lex ranges start as a listpack.
+        big = kind == RANK and len(items) > ZSet.MAX_LISTPACK_ENTRIES
+        return store_result(s, argv[1], items, b"zrangestore", big)
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]

@@ -805,6 +805,21 @@ NEGATIVE_ZERO_SCRIPT = [
     ("ZUNIONSTORE", "u3", "1", "u2", "WEIGHTS", "-1"),
     ("ZRANGE", "u3", "0", "-1", "WITHSCORES"),
     ("ZPOPMIN", "big", "2"),
+    ("ZADD", "big2", "1", "m" * 65, "-0", "b", "-0", "c"),
+    ("ZRANGESTORE", "d", "big2", "0", "-1"),
+    ("ZRANGE", "d", "0", "-1", "WITHSCORES"),
+    ("ZRANGESTORE", "d2", "big2", "-inf", "+inf", "BYSCORE"),
+    ("ZRANGE", "d2", "0", "-1", "WITHSCORES"),
+    ("ZUNIONSTORE", "d3", "1", "big2"),
+    ("ZRANGE", "d3", "0", "-1", "WITHSCORES"),
+    ("ZADD", "many", *[x for i in range(130) for x in ("0", f"n{i:03}")]),
+    ("ZUNIONSTORE", "neg", "1", "many", "WEIGHTS", "-1"),
+    ("ZRANGESTORE", "r1", "neg", "0", "-1"),
+    ("ZRANGESTORE", "r2", "neg", "-inf", "+inf", "BYSCORE"),
+    ("ZRANGESTORE", "r3", "neg", "0", "100"),
+    ("ZRANGE", "r1", "0", "-1", "WITHSCORES"),
+    ("ZRANGE", "r2", "0", "-1", "WITHSCORES"),
+    ("ZRANGE", "r3", "0", "-1", "WITHSCORES"),
 ]
 
 
@@ -813,8 +828,8 @@ def test_negative_zero(pair: Pair) -> None:
     # on the fly (ZINCRBY, ZUNION) keep it too. RESP2 prints "-0".
     for command in NEGATIVE_ZERO_SCRIPT:
         pair.cmd(*command, normalize=_signed)
-    for key in ("z", "z2", "u", "big", "u2", "u3"):
-        _burner_zset(pair, key)
+    for key in ("z", "z2", "u", "big", "u2", "u3", "d", "d2", "d3", "r1", "r2", "r3"):
+        _same_encoding(pair, key)
 
 
 def test_copy_keeps_content_and_encoding(pair: Pair) -> None:
