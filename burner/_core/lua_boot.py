@@ -361,6 +361,31 @@ local runtime_api = copy(api)
 runtime_api.replicate_commands, runtime_api.breakpoint, runtime_api.debug = nil, nil, nil
 G.redis = view(api)
 
+-- Python functions are userdata to Lua; scripts see them as functions
+local pyfuncs = setmetatable({}, {__mode = 'k'})
+local function collect(t)
+  for _, x in pairs(t) do
+    if type(x) == 'userdata' and x ~= G.cjson.null then pyfuncs[x] = true end
+  end
+end
+collect(api)
+collect(G)
+for name in pairs(py.libs) do collect(views[G[name]]) end
+local function s_type(...)
+  if select('#', ...) == 0 then error("bad argument #1 to 'type' (value expected)", 2) end
+  local x = ...
+  local t = type(x)
+  if t == 'userdata' and pyfuncs[x] then return 'function' end
+  return t
+end
+local function s_tostring(...)
+  if select('#', ...) == 0 then error("bad argument #1 to 'tostring' (value expected)", 2) end
+  local x = ...
+  if pyfuncs[x] then return 'function: builtin' end
+  return tostring(x)
+end
+G.type, G.tostring = s_type, s_tostring
+
 ENV = view(G, nonexistent)
 G._G = ENV
 
