@@ -91,6 +91,8 @@ _MS_LIMIT = 2.0**63  # past this the cast to long long wraps negative
 def parse_timeout(raw: bytes) -> float:
     """A blocking command's timeout in seconds (0: wait forever), read the way
     Redis 7.0 reads it: a long double of seconds, rounded up to whole ms."""
+    if raw.isdigit() and len(raw) < 16:  # the common case: whole seconds
+        return float(int(raw))
     if not _TIMEOUT_RE.match(raw):
         raise errors.err(errors.TIMEOUT_NOT_FLOAT)
     text = raw.decode()

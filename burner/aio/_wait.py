@@ -25,6 +25,7 @@ import anyio
 from .._bridge import Bridge
 from .._core.blocking import Waiter
 from .._core.replies import Block, Reply
+from .._core.server import Server
 from .._core.session import Session
 
 __all__ = ["wait_for_keys"]
@@ -103,30 +104,43 @@ async def wait_for_keys(
         if type(reply) is not Block:
             return reply
         blocking.add(waiter)
-    reply = first.timeout_reply
     try:
+        if deadline == math.inf:
+            return await _serve(server, lock, session, argv, waiter, waker)
+        reply = first.timeout_reply
         with anyio.CancelScope(deadline=deadline):
-            while True:
-                await waker.event.wait()
-                with lock:
-                    if waiter.unblocked:  # CLIENT UNBLOCK
-                        reply = waiter.outcome
-                        break
-                    if not waiter.signaled:
-                        waker.event = anyio.Event()
-                        continue
-                    session.retrying = True
-                    try:
-                        again = server.execute(session, argv)
-                    finally:
-                        session.retrying = False
-                    if type(again) is not Block:
-                        blocking.done(waiter)
-                        reply = again
-                        break
-                    waker.event = anyio.Event()
-                    blocking.rearm(waiter)
+            reply = await _serve(server, lock, session, argv, waiter, waker)
+        return reply
     finally:
         with lock:
             blocking.done(waiter)
-    return reply
+
+
+async def _serve(
+    server: Server,
+    lock: threading.RLock,
+    session: Session,
+    argv: list[bytes],
+    waiter: Waiter,
+    waker: Waker,
+) -> Reply:
+    """Sleep until signaled, run ``argv`` again; repeat until it replies."""
+    blocking = server.blocking
+    while True:
+        await waker.event.wait()
+        with lock:
+            if waiter.unblocked:  # CLIENT UNBLOCK
+                return waiter.outcome
+            if not waiter.signaled:
+                waker.event = anyio.Event()
+                continue
+            session.retrying = True
+            try:
+                again = server.execute(session, argv)
+            finally:
+                session.retrying = False
+            if type(again) is not Block:
+                blocking.done(waiter)
+                return again
+            waker.event = anyio.Event()
+            blocking.rearm(waiter)
