@@ -13,7 +13,8 @@ API (everything a command needs):
   from ``raw``, or None where Redis says "not a valid float" (empty, 5120
   bytes or longer, leading white space, trailing garbage, NaN, overflow to
   infinity, underflow to zero). ``inf``/``infinity`` parse (to an infinity).
-- ``from_int(n) -> LongDouble``: an integer-encoded value as a long double.
+- ``from_int(n) -> LongDouble``: an integer-encoded value as a long double;
+  ``ZERO`` is the value of a missing key or field.
 - ``add(a, b) -> LongDouble``: ``a + b`` rounded to long double; the result
   may be infinite or NaN.
 - ``LongDouble.finite``: False for infinities and NaN (where Redis replies
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LongDouble", "add", "format_human", "from_int", "incr", "parse"]
+__all__ = ["ZERO", "LongDouble", "add", "format_human", "from_int", "incr", "parse"]
 
 _MANT_BITS = 64
 _EXP_MIN = -16445  # exponent of the least significant bit of the smallest subnormal
