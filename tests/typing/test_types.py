@@ -21,8 +21,8 @@ import burner.aio
 
 if sys.version_info >= (3, 11):
     from typing import assert_type
-else:  # pragma: no cover - Python 3.10
-    assert_type = pytest.importorskip("typing_extensions").assert_type
+else:  # pragma: no cover - Python 3.10 (typing_extensions comes with mypy)
+    from typing_extensions import assert_type
 
 
 # --- a "library" written against redis-py's types ----------------------------------
