@@ -166,13 +166,15 @@ class Waiter:
 class Blocking:
     """Per (db index, key), the FIFO queue of waiters on that key."""
 
-    __slots__ = ("by_session", "queues")
+    __slots__ = ("by_session", "on_delete", "queues")
 
     def __init__(self) -> None:
         self.queues: dict[tuple[int, bytes], deque[Waiter]] = {}
         # Per session id, its waiters (several when one async client is shared
         # by concurrent tasks: a facade client is one session).
         self.by_session: dict[int, list[Waiter]] = {}
+        # How many queued waiters want waking when their key is deleted.
+        self.on_delete = 0
 
     def __len__(self) -> int:
         """How many waiters are blocked."""
@@ -197,6 +199,8 @@ class Blocking:
         return True
 
     def add(self, waiter: Waiter) -> None:
+        if waiter.wake_on_delete:
+            self.on_delete += 1
         self.by_session.setdefault(waiter.session.id, []).append(waiter)
         index = waiter.db.index
         queues = self.queues
@@ -210,7 +214,7 @@ class Blocking:
         """``key`` in ``db`` was written: wake the first waiter that may use it."""
         queue = self.queues.get((db.index, key))
         if queue:
-            _signal_from(queue, db, key, 0)
+            _signal_from(queue, db, key, 0, self.on_delete)
 
     def rearm(self, waiter: Waiter) -> None:
         """``waiter`` was woken but still blocks: it keeps its place, and the
@@ -226,7 +230,7 @@ class Blocking:
                     position = queue.index(waiter)
                 except ValueError:
                     continue
-                _signal_from(queue, db, key, position + 1)
+                _signal_from(queue, db, key, position + 1, self.on_delete)
 
     def done(self, waiter: Waiter) -> None:
         """``waiter`` leaves (served, timed out or cancelled). Idempotent."""
@@ -239,6 +243,8 @@ class Blocking:
             mine.remove(waiter)
             if not mine:
                 del self.by_session[waiter.session.id]
+            if waiter.wake_on_delete:
+                self.on_delete -= 1
         for key in waiter.keys:
             queue = queues.get((db.index, key))
             if queue is None:
@@ -251,12 +257,14 @@ class Blocking:
             if not queue:
                 del queues[(db.index, key)]
             elif passing:
-                _signal_from(queue, db, key, position)
+                _signal_from(queue, db, key, position, self.on_delete)
 
 
-def _signal_from(queue: deque[Waiter], db: Db, key: bytes, start: int) -> None:
+def _signal_from(queue: deque[Waiter], db: Db, key: bytes, start: int, on_delete: int) -> None:
     value = db.data.get(key)
     if value is None:
+        if not on_delete:
+            return
         # A deleted key wakes only the waiters that answer deletion (XREADGROUP).
         for waiter in islice(queue, start, None):
             if waiter.wake_on_delete:

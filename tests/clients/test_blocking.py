@@ -47,6 +47,8 @@ async def _until_async(predicate: Callable[[], bool], limit: float = 5.0) -> Non
 def _no_trace(server: Server) -> None:
     with server.lock:
         assert server.blocking.queues == {}
+        assert server.blocking.by_session == {}
+        assert server.blocking.on_delete == 0
 
 
 # --- against the real server ---------------------------------------------------
