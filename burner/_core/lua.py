@@ -474,12 +474,13 @@ class Library:
 
 
 class Script:
-    __slots__ = ("body", "fn", "readonly")
+    __slots__ = ("body", "fn", "name", "readonly")
 
-    def __init__(self, fn: Any, body: bytes, readonly: bool) -> None:
+    def __init__(self, fn: Any, body: bytes, readonly: bool, name: str) -> None:
         self.fn = fn
         self.body = body
         self.readonly = readonly
+        self.name = name
 
 
 class Scripting:
@@ -552,19 +553,24 @@ def scripting(server: ServerState) -> Scripting:
     return state
 
 
+_limit_cache: list[Any] = [None, None, 5.0]
+
+
 def deadline(server: ServerState) -> float:
+    """When a script starting now must stop: ``busy-reply-threshold`` (or its
+    old name ``lua-time-limit``, whichever was changed) ms from now."""
     config = server.config
     limit = config.get("busy-reply-threshold", b"5000")
     other = config.get("lua-time-limit", b"5000")
-    if limit == b"5000" and other != b"5000":
-        limit = other
-    try:
-        ms = int(limit)
-    except ValueError:
-        ms = 5000
-    if ms <= 0:
-        return math.inf
-    return time.monotonic() + ms / 1000.0
+    cache = _limit_cache
+    if limit is not cache[0] or other is not cache[1]:
+        chosen = other if limit == b"5000" and other != b"5000" else limit
+        try:
+            ms = int(chosen)
+        except ValueError:
+            ms = 5000
+        cache[0], cache[1], cache[2] = limit, other, (ms / 1000.0 if ms > 0 else math.inf)
+    return time.monotonic() + cache[2]  # type: ignore[no-any-return]
 
 
 def run(

@@ -74,7 +74,7 @@ def _compile(s: Session, body: bytes) -> tuple[bytes, Script]:
     if type(compiled) is tuple:
         raise errors.err(errors.compile_error(_oneline(compiled[1])))
     fn = compiled
-    script = state.scripts[sha] = Script(fn, body, no_writes)
+    script = state.scripts[sha] = Script(fn, body, no_writes, sha.decode())
     return sha, script
 
 
@@ -82,21 +82,18 @@ def _oneline(raw: bytes) -> str:
     return _text(raw).replace("\r", " ").replace("\n", " ")
 
 
-def _eval(s: Session, argv: list[bytes], script: Script, sha: bytes, ro: bool) -> Reply:
-    nkeys = int(argv[2])
+def _eval(s: Session, argv: list[bytes], script: Script, nkeys: int, ro: bool) -> Reply:
     rt = scripting(s.server).eval_rt
-    return run(
-        rt, s, rt.run_script, script.fn, sha.decode(), nkeys, argv[3:], ro or script.readonly
-    )
+    return run(rt, s, rt.run_script, script.fn, script.name, nkeys, argv[3:], ro or script.readonly)
 
 
 @command(
     "eval", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys", category="scripting"
 )
 def eval_(s: Session, argv: list[bytes]) -> Reply:
-    _numkeys(argv)
-    sha, script = _compile(s, argv[1])
-    return _eval(s, argv, script, sha, False)
+    nkeys = _numkeys(argv)
+    _, script = _compile(s, argv[1])
+    return _eval(s, argv, script, nkeys, False)
 
 
 @command(
@@ -106,9 +103,9 @@ def eval_(s: Session, argv: list[bytes]) -> Reply:
     category="scripting",
 )
 def eval_ro(s: Session, argv: list[bytes]) -> Reply:
-    _numkeys(argv)
-    sha, script = _compile(s, argv[1])
-    return _eval(s, argv, script, sha, True)
+    nkeys = _numkeys(argv)
+    _, script = _compile(s, argv[1])
+    return _eval(s, argv, script, nkeys, True)
 
 
 def _lookup_sha(s: Session, raw: bytes) -> tuple[bytes, Script]:
@@ -127,9 +124,9 @@ def _lookup_sha(s: Session, raw: bytes) -> tuple[bytes, Script]:
     "evalsha", -3, "noscript stale skip_monitor no_mandatory_keys movablekeys", category="scripting"
 )
 def evalsha(s: Session, argv: list[bytes]) -> Reply:
-    _numkeys(argv)
-    sha, script = _lookup_sha(s, argv[1])
-    return _eval(s, argv, script, sha, False)
+    nkeys = _numkeys(argv)
+    _, script = _lookup_sha(s, argv[1])
+    return _eval(s, argv, script, nkeys, False)
 
 
 @command(
@@ -139,9 +136,9 @@ def evalsha(s: Session, argv: list[bytes]) -> Reply:
     category="scripting",
 )
 def evalsha_ro(s: Session, argv: list[bytes]) -> Reply:
-    _numkeys(argv)
-    sha, script = _lookup_sha(s, argv[1])
-    return _eval(s, argv, script, sha, True)
+    nkeys = _numkeys(argv)
+    _, script = _lookup_sha(s, argv[1])
+    return _eval(s, argv, script, nkeys, True)
 
 
 # --- SCRIPT ---------------------------------------------------------------------------
