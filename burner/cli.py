@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO, Any
 
 from ._core import registry
@@ -398,7 +398,7 @@ def repl(
     return 0
 
 
-def _terminal_lines(shell: Shell) -> Iterator[bytes]:
+def _terminal_lines(shell: Shell) -> Generator[bytes, None, None]:
     history = os.path.join(os.path.expanduser("~"), ".burner_history")
     readline: Any = None
     try:
@@ -484,7 +484,11 @@ def main(argv: list[str] | None = None) -> int:
             out.write(data)
             out.flush()
 
-        return repl(shell, _terminal_lines(shell), write_now, tty)
+        lines = _terminal_lines(shell)
+        try:
+            return repl(shell, lines, write_now, tty)
+        finally:
+            lines.close()  # saves the history
     status = repl(shell, _piped_lines(sys.stdin.buffer), out.write, tty)
     out.flush()
     return status

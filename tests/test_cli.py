@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -296,3 +297,71 @@ def test_binary_arguments_round_trip() -> None:
     out.clear()
     cli.repl(shell, [b"get k"], out.append, tty=False)
     assert out == [b"\x00\xff\r\n"]
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
+    import select
+    import time
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no {marker!r} in {data!r}")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    return data
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_interactive_terminal(tmp_path: Path) -> None:
+    import pty
+
+    home = str(tmp_path)
+    env = _env()
+    env["HOME"] = home
+    env["TERM"] = "dumb"
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "burner"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    try:
+        _read_until(leader, b"burner> ")
+        os.write(leader, b"set greeting \"hi there\"\n")
+        assert b"OK" in _read_until(leader, b"burner> ")
+        os.write(leader, b"get greeting\n")
+        assert b'"hi there"' in _read_until(leader, b"burner> ")
+        os.write(leader, b"hset h a 1 b 2\n")
+        assert b"(integer) 2" in _read_until(leader, b"burner> ")
+        os.write(leader, b"hgetall h\n")
+        out = _read_until(leader, b"burner> ")
+        assert b'1) "a"' in out and b'4) "2"' in out
+        os.write(leader, b"nosuch\n")
+        assert b"(error) ERR unknown command 'nosuch'" in _read_until(leader, b"burner> ")
+        os.write(leader, b"select 3\n")
+        _read_until(leader, b"burner[3]> ")
+        os.write(leader, b"quit\n")
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(leader)
+    history = os.path.join(home, ".burner_history")
+    with open(history, encoding="utf-8") as f:
+        saved = f.read()
+    assert "get greeting" in saved and "select 3" in saved
