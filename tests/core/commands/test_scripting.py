@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import redis
 
-from tests.oracle import Pair
+from tests.oracle import Pair, RedisServerProcess, make_pair
 
 
 def plain(value: Any) -> Any:
@@ -43,6 +43,25 @@ def sp(pair: Pair) -> Iterator[Pair]:
     pair.both(lambda r: r.script_flush())
     pair.both(lambda r: r.function_flush())
     yield ScriptPair(pair.burner, pair.real, pair.kwargs)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param({"protocol": 2, "decode_responses": False}, id="resp2-bytes"),
+        pytest.param({"protocol": 3, "decode_responses": True}, id="resp3-str"),
+    ]
+)
+def sp2(redis_server: RedisServerProcess, request: pytest.FixtureRequest) -> Iterator[Pair]:
+    """Like ``sp`` for two client configurations (for cases where the reply
+    shape does not depend on the protocol, to keep the suite fast)."""
+    p = make_pair(redis_server, **request.param)
+    p.both(lambda r: r.script_flush())
+    p.both(lambda r: r.function_flush())
+    try:
+        yield ScriptPair(p.burner, p.real, p.kwargs)
+    finally:
+        p.real.close()
+        p.burner.close()
 
 
 # --- Lua -> Redis conversions ----------------------------------------------------------
@@ -187,8 +206,8 @@ ARG_CONVERSIONS = [
 
 
 @pytest.mark.parametrize("body", ARG_CONVERSIONS)
-def test_arguments(sp: Pair, body: str) -> None:
-    sp.cmd("EVAL", body, 0)
+def test_arguments(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -295,10 +314,10 @@ REFUSED_IN_SCRIPTS = [
 
 
 @pytest.mark.parametrize("args", REFUSED_IN_SCRIPTS, ids=lambda a: a[0])
-def test_commands_refused_in_scripts(sp: Pair, args: tuple[str, ...]) -> None:
+def test_commands_refused_in_scripts(sp2: Pair, args: tuple[str, ...]) -> None:
     quoted = ", ".join(f"'{a}'" for a in args)
-    sp.cmd("EVAL", f"return redis.call({quoted})", 0)
-    sp.cmd("EVAL", f"return redis.pcall({quoted})", 0)
+    sp2.cmd("EVAL", f"return redis.call({quoted})", 0)
+    sp2.cmd("EVAL", f"return redis.pcall({quoted})", 0)
 
 
 # --- redis.* helpers -----------------------------------------------------------------
@@ -326,8 +345,8 @@ HELPERS = [
 
 
 @pytest.mark.parametrize("body", HELPERS)
-def test_helpers(sp: Pair, body: str) -> None:
-    sp.cmd("EVAL", body, 0)
+def test_helpers(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
 
 
 def test_redis_version_is_burners() -> None:
@@ -375,8 +394,8 @@ SANDBOX = [
 
 
 @pytest.mark.parametrize("body", SANDBOX)
-def test_sandbox_view(sp: Pair, body: str) -> None:
-    sp.cmd("EVAL", body, 0)
+def test_sandbox_view(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
 
 
 @pytest.mark.parametrize(
@@ -384,8 +403,8 @@ def test_sandbox_view(sp: Pair, body: str) -> None:
     ["os", "io", "print", "debug", "setfenv", "getfenv", "module", "require", "newproxy",
      "package", "dofile", "loadfile", "python", "jit", "ffi"],
 )
-def test_removed_globals(sp: Pair, name: str) -> None:
-    sp.cmd("EVAL", f"return type({name})", 0)
+def test_removed_globals(sp2: Pair, name: str) -> None:
+    sp2.cmd("EVAL", f"return type({name})", 0)
 
 
 LIBRARIES = [
@@ -424,8 +443,8 @@ LIBRARIES = [
 
 
 @pytest.mark.parametrize("body", LIBRARIES)
-def test_libraries(sp: Pair, body: str) -> None:
-    sp.cmd("EVAL", body, 0)
+def test_libraries(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
 
 
 # --- KEYS / ARGV / numkeys -------------------------------------------------------------
@@ -767,5 +786,5 @@ LIBRARY_EDGES = [
 
 
 @pytest.mark.parametrize("body", LIBRARY_EDGES)
-def test_library_edges(sp: Pair, body: str) -> None:
-    sp.cmd("EVAL", body, 0)
+def test_library_edges(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
