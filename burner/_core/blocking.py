@@ -36,7 +36,9 @@ sets, streams):
    re-running its command.
 Only a waiter pops for itself, after it is woken, under the lock: an element
 is never taken for a waiter that is gone. ``wake`` runs in the writer's
-thread with Server.lock held: it must not block and must be thread-safe.
+thread with Server.lock held: it must not block and must be thread-safe; it
+returns False if the waiter can never run again (its event loop is closed),
+and the core then drops that waiter and passes the signal on.
 
 Complexity: signal is O(1) when the head of the queue matches (the usual
 case); add/done are O(keys x queue length) for the removal scan.
@@ -194,8 +196,8 @@ class Blocking:
             return False
         waiter.unblocked = True
         waiter.outcome = errors.err(errors.UNBLOCKED) if error else waiter.timeout_reply
-        if not waiter.signaled:
-            waiter.wake()
+        if not waiter.signaled and waiter.wake() is False:
+            self.done(waiter)
         return True
 
     def add(self, waiter: Waiter) -> None:
@@ -214,7 +216,9 @@ class Blocking:
         """``key`` in ``db`` was written: wake the first waiter that may use it."""
         queue = self.queues.get((db.index, key))
         if queue:
-            _signal_from(queue, db, key, 0, self.on_delete)
+            dead = _signal_from(queue, db, key, 0, self.on_delete)
+            if dead is not None:
+                self.done(dead)
 
     def rearm(self, waiter: Waiter) -> None:
         """``waiter`` was woken but still blocks: it keeps its place, and the
@@ -230,7 +234,9 @@ class Blocking:
                     position = queue.index(waiter)
                 except ValueError:
                     continue
-                _signal_from(queue, db, key, position + 1, self.on_delete)
+                dead = _signal_from(queue, db, key, position + 1, self.on_delete)
+                if dead is not None:
+                    self.done(dead)
 
     def done(self, waiter: Waiter) -> None:
         """``waiter`` leaves (served, timed out or cancelled). Idempotent."""
@@ -257,26 +263,38 @@ class Blocking:
             if not queue:
                 del queues[(db.index, key)]
             elif passing:
-                _signal_from(queue, db, key, position, self.on_delete)
+                dead = _signal_from(queue, db, key, position, self.on_delete)
+                if dead is not None:
+                    self.done(dead)
 
 
-def _signal_from(queue: deque[Waiter], db: Db, key: bytes, start: int, on_delete: int) -> None:
+def _signal_from(
+    queue: deque[Waiter], db: Db, key: bytes, start: int, on_delete: int
+) -> Waiter | None:
+    """Signal the first waiter from ``start`` that can use what ``key`` holds
+    (unless it is signaled already). Returns that waiter if its wake found
+    it gone (its event loop closed under it): the caller drops it with
+    ``done``, which passes the signal on."""
     value = db.data.get(key)
     if value is None:
         if not on_delete:
-            return
+            return None
         # A deleted key wakes only the waiters that answer deletion (XREADGROUP).
         for waiter in islice(queue, start, None):
             if waiter.wake_on_delete:
-                if not waiter.signaled:
-                    waiter.signaled = True
-                    waiter.wake()
-                return
-        return
+                return _wake(waiter)
+        return None
     kind = type(value)
     for waiter in islice(queue, start, None):
         if waiter.kind is kind:
-            if not waiter.signaled:
-                waiter.signaled = True
-                waiter.wake()
-            return
+            return _wake(waiter)
+    return None
+
+
+def _wake(waiter: Waiter) -> Waiter | None:
+    if waiter.signaled:
+        return None
+    waiter.signaled = True
+    if waiter.wake() is False:
+        return waiter
+    return None

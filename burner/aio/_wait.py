@@ -3,10 +3,10 @@
 ``wait_for_keys`` is called when ``Server.execute`` returned a ``Block``. The
 waiter's ``wake`` must be safe from any thread and any event loop, and must
 not block (it runs inside a writer's critical section). So ``Waker``
-remembers the thread and loop the waiter blocked in: a writer in that same
-thread sets the event directly; any other writer hands ``set`` to the
-waiter's loop (asyncio: ``call_soon_threadsafe``; trio: the run's token,
-``run_sync_soon``). The waiter re-runs its command under the Server lock
+remembers the loop the waiter blocked in: a writer running in that same loop
+sets the event directly; any other writer (another thread, another loop)
+hands ``set`` to the waiter's loop (asyncio: ``call_soon_threadsafe``; trio:
+the run's token, ``run_sync_soon``). The waiter re-runs its command under the Server lock
 each time it is woken. Timeout and cancellation (cancel scopes, trio, asyncio
 ``Task.cancel``) leave the waiter queue in a ``finally``; an element is only
 ever popped by the waiter itself, synchronously after its wake-up, so a
@@ -39,48 +39,57 @@ except ImportError:  # trio needs sniffio, so without it only asyncio runs
 
 
 class Waker:
-    """Sets the current event of one waiter from whichever thread writes."""
+    """Sets the current event of one waiter from whichever thread writes.
 
-    __slots__ = ("_schedule", "event", "thread")
+    ``wake`` returns False when the waiter's event loop is gone (closed, or
+    its trio run finished) without the waiter having left the queue: the
+    core then drops that waiter and passes the wake-up on.
+    """
+
+    __slots__ = ("_at_home", "_schedule", "event")
 
     def __init__(self) -> None:
         self.event = anyio.Event()
-        self.thread = threading.get_ident()
-        self._schedule = _scheduler()
+        self._at_home, self._schedule = _home()
 
-    def wake(self) -> None:
-        if threading.get_ident() == self.thread:
-            self.event.set()
-        else:
-            self._schedule(self.event.set)
+    def wake(self) -> bool:
+        try:
+            if self._at_home():
+                self.event.set()
+            else:
+                self._schedule(self.event.set)
+        except RuntimeError:  # asyncio: loop closed; trio: RunFinishedError
+            return False
+        return True
 
 
-def _scheduler() -> Callable[[Callable[[], Any]], Any]:
-    """A thread-safe, non-blocking 'run this soon in my loop' for this loop."""
+def _home() -> tuple[Callable[[], bool], Callable[[Callable[[], Any]], Any]]:
+    """For the running loop: 'is this code running in it?' and a thread-safe,
+    non-blocking 'run this soon in it'."""
     library = _current_library()
     if library == "trio":
         import trio  # type: ignore[import-untyped,unused-ignore]
 
         token = trio.lowlevel.current_trio_token()
 
-        def on_trio(fn: Callable[[], Any]) -> None:
+        def in_trio_run() -> bool:
             try:
-                token.run_sync_soon(fn)
-            except trio.RunFinishedError:
-                pass
+                return bool(trio.lowlevel.current_trio_token() is token)
+            except RuntimeError:
+                return False
 
-        return on_trio
+        return in_trio_run, token.run_sync_soon
     import asyncio
 
     loop = asyncio.get_running_loop()
 
-    def on_asyncio(fn: Callable[[], Any]) -> None:
+    def in_loop() -> bool:
         try:
-            loop.call_soon_threadsafe(fn)
-        except RuntimeError:  # the loop is closed: nobody is waiting any more
-            pass
+            return asyncio.get_running_loop() is loop
+        except RuntimeError:
+            return False
 
-    return on_asyncio
+    return in_loop, loop.call_soon_threadsafe
 
 
 async def wait_for_keys(

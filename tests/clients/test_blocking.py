@@ -473,3 +473,29 @@ def test_blocking_command_in_plain_pipeline_waits() -> None:
     assert pipe.execute() == [1, None, (b"a", b"1")]
     assert time.monotonic() - start >= 0.09
     _no_trace(r.server)
+
+
+def test_waiter_whose_loop_closed_does_not_jam_the_queue() -> None:
+    # A task left blocked in an event loop that was then closed (never
+    # cancelled) can never take anything: a push must skip it and serve the
+    # next waiter.
+    server = burner.Server()
+    loop = asyncio.new_event_loop()
+
+    async def wait() -> Any:
+        return await burner.aio.Redis(server=server).blpop(["k"], 0)
+
+    stuck = loop.create_task(wait())
+    loop.run_until_complete(asyncio.sleep(0.05))
+    assert _waiters(server) == 1
+    loop.close()
+    got: queue.Queue[Any] = queue.Queue()
+    c = burner.Redis(server=server)
+    thread = threading.Thread(target=lambda: got.put(c.blpop(["k"], 0)))
+    thread.start()
+    _until(lambda: _waiters(server) == 2)
+    burner.Redis(server=server).rpush("k", "v")
+    assert got.get(timeout=5) == (b"k", b"v")
+    thread.join(5)
+    _no_trace(server)
+    assert not stuck.done()
