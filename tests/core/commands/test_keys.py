@@ -11,6 +11,7 @@ import pytest
 import redis
 
 import burner
+import burner.aio
 from burner._core import registry
 from burner._core.glob import compile_glob, glob_match
 from tests.oracle import Pair, RedisServerProcess, sorted_reply
@@ -869,3 +870,35 @@ def test_scan_snapshots_are_bounded() -> None:
     while cursor:
         cursor, _ = scan.step(server, cursor, members, members, 100)
     assert cache.held == before - len(members)
+
+
+@pytest.mark.anyio
+async def test_async_client() -> None:
+    clock = burner.VirtualClock(start=2_000_000.0)
+    server = burner.Server(clock=clock)
+    for protocol in (2, 3):
+        r = burner.aio.Redis(server=server, protocol=protocol, decode_responses=True)
+        await r.flushall()
+        for i in range(30):
+            await r.set(f"k{i}", i)
+        assert await r.exists("k1", "k2", "nope") == 2
+        assert sorted([k async for k in r.scan_iter(match="k1*", count=3)]) == sorted(
+            ["k1"] + [f"k1{i}" for i in range(10)]
+        )
+        assert len(await r.keys("k?")) == 10
+        assert await r.expire("k1", 10, nx=True) is True
+        assert await r.expire("k1", 5, gt=True) is False
+        assert await r.ttl("k1") == 10 and await r.expiretime("k1") == 2_000_010
+        assert await r.copy("k1", "c1") is True and await r.rename("c1", "c2") is True
+        assert await r.pttl("c2") == 10_000
+        payload = await r.dump("k2")
+        assert isinstance(payload, bytes)
+        assert await r.restore("r2", 0, payload) == "OK" and await r.get("r2") == "2"
+        assert await r.type("r2") == "string"
+        assert await r.object("encoding", "r2") == "int"
+        clock.advance(10)
+        assert await r.exists("k1", "c2") == 0
+        assert await r.move("k3", 1) is True and await r.exists("k3") == 0
+        with pytest.raises(redis.ResponseError, match="no such key"):
+            await r.rename("gone", "x")
+        await r.aclose()
