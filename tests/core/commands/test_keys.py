@@ -888,7 +888,8 @@ async def test_async_client() -> None:
         assert len(await r.keys("k?")) == 10
         assert await r.expire("k1", 10, nx=True) is True
         assert await r.expire("k1", 5, gt=True) is False
-        assert await r.ttl("k1") == 10 and await r.expiretime("k1") == 2_000_010
+        assert await r.ttl("k1") == 10
+        assert await r.expiretime("k1") == int(clock.time()) + 10
         assert await r.copy("k1", "c1") is True and await r.rename("c1", "c2") is True
         assert await r.pttl("c2") == 10_000
         payload = await r.dump("k2")
