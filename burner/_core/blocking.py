@@ -182,6 +182,22 @@ class Blocking:
         """How many waiters are blocked."""
         return sum(len(waiters) for waiters in self.by_session.values())
 
+    def _check(self) -> None:
+        """Assert the invariants: every registered waiter is queued exactly
+        once on each of its keys and nowhere else; no queue is empty."""
+        registered = [w for waiters in self.by_session.values() for w in waiters]
+        assert len({id(w) for w in registered}) == len(registered)
+        assert self.on_delete == sum(1 for w in registered if w.wake_on_delete)
+        queued = 0
+        for (index, key), queue in self.queues.items():
+            assert queue, "an empty queue must not be kept"
+            assert len({id(w) for w in queue}) == len(queue)
+            for waiter in queue:
+                assert waiter.db.index == index and key in waiter.keys
+                assert waiter in self.by_session.get(waiter.session.id, ())
+            queued += len(queue)
+        assert queued == sum(len(w.keys) for w in registered)
+
     def is_blocked(self, session_id: int) -> bool:
         return session_id in self.by_session
 
