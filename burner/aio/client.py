@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import inspect
 import weakref
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
+import anyio
 import redis.asyncio
+import redis.asyncio.client
+from redis.exceptions import WatchError
+from redis.typing import KeyT
 
 from .._bridge import Bridge
 from .._core.replies import Block
 from .._core.server import Server, named_server
 from .._guard import NoSocketConnection, parse_memory_url
 from ._wait import wait_for_keys
+from .pipeline import Pipeline
 
 
 class Redis(redis.asyncio.Redis):
@@ -70,6 +76,34 @@ class Redis(redis.asyncio.Redis):
         if inspect.isawaitable(result):
             return await result
         return result
+
+    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
+        """A pipeline whose commands run on this client's Server (see aio/pipeline.py)."""
+        return Pipeline(self, transaction, shard_hint)
+
+    async def transaction(
+        self,
+        func: Callable[[redis.asyncio.client.Pipeline], Any | Awaitable[Any]],
+        *watches: KeyT,
+        shard_hint: str | None = None,
+        value_from_callable: bool = False,
+        watch_delay: float | None = None,
+    ) -> Any:
+        """redis-py's ``transaction`` helper, sleeping through anyio (not asyncio)."""
+        async with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        await pipe.watch(*watches)
+                    func_value = func(pipe)
+                    if inspect.isawaitable(func_value):
+                        func_value = await func_value
+                    exec_value = await pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        await anyio.sleep(watch_delay)
+                    continue
 
     async def initialize(self) -> Redis:  # type: ignore[override,unused-ignore]
         return self

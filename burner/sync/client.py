@@ -17,6 +17,7 @@ from .._core.replies import Block
 from .._core.server import Server, named_server
 from .._guard import NoSocketConnection, parse_memory_url
 from ._wait import wait_for_keys
+from .pipeline import Pipeline
 
 
 class Redis(redis.Redis):
@@ -67,6 +68,10 @@ class Redis(redis.Redis):
         if type(reply) is Block:
             reply = wait_for_keys(bridge, argv, reply)
         return bridge.finish(args[0], reply, options)
+
+    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
+        """A pipeline whose commands run on this client's Server (see sync/pipeline.py)."""
+        return Pipeline(self, transaction, shard_hint)
 
     def close(self) -> None:
         self._finalizer()

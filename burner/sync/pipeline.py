@@ -1,0 +1,289 @@
+"""``Pipeline``: redis-py's pipeline, running its commands straight on the core.
+
+Rules:
+- A pipeline owns a core Session, like the connection redis-py's pipeline
+  takes from its pool: WATCH and MULTI state belong to the pipeline. It is made
+  on first use (WATCH, or execute) in the client's current database, and
+  dropped by ``reset`` (which therefore also forgets any WATCH).
+- ``execute`` encodes every queued command first (so a bad argument raises
+  DataError before anything runs), then runs them all under one hold of the
+  Server's mutex: MULTI, the commands and EXEC for a transaction, the bare
+  commands otherwise. Nothing else runs in between, from any thread or loop.
+- Replies go through the bridge's shaping and redis-py's callbacks exactly as
+  redis-py's own ``_execute_transaction`` / ``_execute_pipeline`` would treat
+  what a real server sent back: the same WatchError, ExecAbortError, error
+  annotation and ``raise_on_error`` behaviour.
+- Commands issued between ``watch()`` and ``multi()`` run immediately.
+
+``run_transaction`` and ``transaction_replies`` are shared with the async
+pipeline (burner.aio.pipeline), which differs only in awaiting callbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import redis.client
+from redis.exceptions import ExecAbortError, ResponseError, WatchError
+
+from .._bridge import EMPTY_RESPONSE, Bridge, encode_args
+from .._core.replies import Block, CommandError, Reply, Simple
+from .._core.session import Session
+from ._wait import wait_for_keys
+
+if TYPE_CHECKING:
+    from .client import Redis
+
+# One queued call: redis-py's (args, options); options are a dict it mutates.
+Command = tuple[tuple[Any, ...], Any]
+
+_MULTI = [b"MULTI"]
+_EXEC = [b"EXEC"]
+UNWATCH_COMMANDS = frozenset({"DISCARD", "EXEC", "UNWATCH"})
+
+
+def open_session(bridge: Bridge) -> Session:
+    """A fresh Session for a pipeline: the client's database and name."""
+    base = bridge.session
+    with bridge.lock:
+        session = bridge.server.new_session(bridge.resp)
+        session.db = base.db
+        session.name = base.name
+        session.lib_name = base.lib_name
+        session.lib_ver = base.lib_ver
+    return session
+
+
+def close_session(bridge: Bridge, session: Session) -> None:
+    with bridge.lock:
+        bridge.server.close_session(session)
+
+
+def encode_stack(bridge: Bridge, stack: Sequence[Command]) -> list[list[bytes]]:
+    """Every queued command as argv (DataError here, before anything runs)."""
+    encoding = bridge.encoding
+    errors = bridge.encoding_errors
+    return [encode_args(args, encoding, errors) for args, _ in stack]
+
+
+def run_batch(
+    bridge: Bridge, session: Session, argvs: list[list[bytes]], replies: list[Reply]
+) -> Block | None:
+    """Run ``argvs[len(replies):]`` in one hold of the mutex, appending their
+    replies, up to the first command that must wait: its Block is returned
+    (not appended) and the commands after it have not run."""
+    server = bridge.server
+    execute = server.execute
+    append = replies.append
+    with bridge.lock:
+        server.sweep_if_due()
+        for i in range(len(replies), len(argvs)):
+            reply = execute(session, argvs[i])
+            if type(reply) is Block:
+                return reply
+            append(reply)
+    return None
+
+
+def run_commands(bridge: Bridge, session: Session, argvs: list[list[bytes]]) -> list[Reply]:
+    """The replies of a plain pipeline. A blocking command waits as it would on
+    a connection (the commands after it run when it is done)."""
+    replies: list[Reply] = []
+    while True:
+        blocked = run_batch(bridge, session, argvs, replies)
+        if blocked is None:
+            return replies
+        replies.append(wait_for_keys(bridge, argvs[len(replies)], blocked, session))
+
+
+def run_transaction(
+    bridge: Bridge, session: Session, stack: Sequence[Command]
+) -> tuple[Reply, list[Reply | None], Reply]:
+    """MULTI, the queued commands, EXEC, in one hold of the mutex: the replies
+    to MULTI, to each command (None where redis-py sends nothing), and EXEC."""
+    encoding = bridge.encoding
+    errors = bridge.encoding_errors
+    argvs = [
+        None if EMPTY_RESPONSE in options else encode_args(args, encoding, errors)
+        for args, options in stack
+    ]
+    server = bridge.server
+    execute = server.execute
+    with bridge.lock:
+        server.sweep_if_due()
+        multi_reply = execute(session, _MULTI)
+        queued = [None if argv is None else execute(session, argv) for argv in argvs]
+        exec_reply = execute(session, _EXEC)
+    return multi_reply, queued, exec_reply
+
+
+def transaction_replies(
+    pipe: Any,
+    bridge: Bridge,
+    stack: Sequence[Command],
+    replies: tuple[Reply, list[Reply | None], Reply],
+    raise_on_error: bool,
+) -> list[Any]:
+    """What redis-py's ``_execute_transaction`` makes of these replies, up to
+    (not including) the response callbacks. Sets ``pipe.watching``."""
+    multi_reply, queued, exec_reply = replies
+    decode = bridge.decode
+    errors: list[tuple[int, Any]] = []
+    if type(multi_reply) is CommandError:
+        errors.append((0, bridge.shape(multi_reply, decode)))
+    for i, (args, options) in enumerate(stack):
+        if EMPTY_RESPONSE in options:
+            errors.append((i, options[EMPTY_RESPONSE]))
+        else:
+            reply = queued[i]
+            if type(reply) is CommandError:
+                exc = bridge.shape(reply, decode)
+                pipe.annotate_exception(exc, i + 1, args)
+                errors.append((i, exc))
+    response = bridge.shape(exec_reply, decode)
+    if isinstance(response, ResponseError):
+        if isinstance(response, ExecAbortError) and errors:
+            raise errors[0][1]
+        raise response
+    pipe.watching = False
+    if response is None:
+        raise WatchError("Watched variable changed.")
+    for i, value in errors:
+        response.insert(i, value)
+    if len(response) != len(stack):
+        raise ResponseError("Wrong number of response items from pipeline execution")
+    if raise_on_error:
+        pipe.raise_first_error(stack, response)
+    result: list[Any] = response
+    return result
+
+
+def pipeline_replies(
+    bridge: Bridge,
+    callbacks: Mapping[Any, Callable[..., Any]],
+    stack: Sequence[Command],
+    replies: list[Reply],
+) -> list[Any]:
+    """What redis-py's ``_execute_pipeline`` makes of these replies: each one
+    parsed as ``parse_response`` would, errors in place (not raised).
+
+    The common case (no options, not an error) is inlined; callbacks are looked
+    up once per command name (redis-py's callback dict upper-cases each key)."""
+    decode = bridge.decode
+    encoding = bridge.encoding
+    encoding_errors = bridge.encoding_errors
+    shape = bridge.shape
+    finish = bridge.finish
+    found: dict[Any, Callable[..., Any] | None] = {}
+    responses: list[Any] = []
+    append = responses.append
+    for (args, options), reply in zip(stack, replies):
+        command_name = args[0]
+        kind = type(reply)
+        if options or kind is CommandError:
+            try:
+                append(finish(command_name, reply, options))
+            except ResponseError as exc:
+                append(exc)
+            continue
+        if kind is bytes or kind is Simple:
+            value: Any = reply.decode(encoding, encoding_errors) if decode else bytes(reply)
+        elif kind is int or reply is None:
+            value = reply
+        else:
+            value = shape(reply, decode)
+        try:
+            callback = found[command_name]
+        except KeyError:
+            callback = found[command_name] = callbacks.get(command_name)
+        append(value if callback is None else callback(value))
+    return responses
+
+
+class Pipeline(redis.client.Pipeline):
+    """A drop-in ``redis.client.Pipeline`` for ``burner.Redis``."""
+
+    def __init__(
+        self, client: Redis, transaction: bool = True, shard_hint: str | None = None
+    ) -> None:
+        super().__init__(  # type: ignore[no-untyped-call,unused-ignore]
+            client.connection_pool, client.response_callbacks, transaction, shard_hint
+        )
+        self._bridge: Bridge = client._bridge
+        self._session: Session | None = None
+
+    def _use_session(self) -> Session:
+        session = self._session
+        if session is None:
+            session = self._session = open_session(self._bridge)
+        return session
+
+    def reset(self) -> None:  # type: ignore[override]
+        self.command_stack = []
+        self.scripts = set()
+        session = getattr(self, "_session", None)
+        if session is not None:
+            # Dropping the session forgets its WATCHes (redis-py sends UNWATCH).
+            self._session = None
+            close_session(self._bridge, session)
+        self.watching = False
+        self.explicit_transaction = False
+
+    def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
+        bridge = self._bridge
+        session = self._use_session()
+        argv = bridge.encode(args)
+        replies: list[Reply] = []
+        blocked = run_batch(bridge, session, [argv], replies)
+        reply = replies[0] if blocked is None else wait_for_keys(bridge, argv, blocked, session)
+        command_name = args[0]
+        result = bridge.finish(command_name, reply, options)
+        if command_name in UNWATCH_COMMANDS:
+            self.watching = False
+        elif command_name == "WATCH":
+            self.watching = True
+        return result
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        stack = self.command_stack
+        if not stack and not self.watching:
+            return []
+        if self.scripts:
+            self.load_scripts()  # type: ignore[no-untyped-call,unused-ignore]
+        try:
+            if self.transaction or self.explicit_transaction:  # type: ignore[truthy-function]
+                return self._run_transaction(stack, raise_on_error)
+            return self._run_pipeline(stack, raise_on_error)
+        finally:
+            self.reset()
+
+    def _run_transaction(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
+        bridge = self._bridge
+        replies = run_transaction(bridge, self._use_session(), stack)
+        response = transaction_replies(self, bridge, stack, replies, raise_on_error)
+        callbacks = self.response_callbacks
+        data: list[Any] = []
+        for r, (args, options) in zip(response, stack):
+            if not isinstance(r, Exception):
+                options.pop("keys", None)
+                command_name = args[0]
+                if command_name in callbacks:
+                    r = callbacks[command_name](r, **options)
+            data.append(r)
+        return data
+
+    def _run_pipeline(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
+        bridge = self._bridge
+        replies = run_commands(bridge, self._use_session(), encode_stack(bridge, stack))
+        responses = pipeline_replies(bridge, self.response_callbacks, stack, replies)
+        if self.watching:
+            for args, _ in stack:
+                if args[0] in UNWATCH_COMMANDS:
+                    self.watching = False
+        if raise_on_error:
+            self.raise_first_error(stack, responses)  # type: ignore[no-untyped-call,unused-ignore]
+        return responses
+
+
+__all__ = ["Pipeline"]
