@@ -19,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import math
@@ -154,7 +155,17 @@ class Runtime:
             return ref()._call(resp, *args)  # type: ignore[union-attr]
 
         def raising_call(*args: Any) -> Any:
-            return ref()._raising_call(*args)  # type: ignore[union-attr]
+            rt = ref()
+            assert rt is not None
+            kind, value = rt._call(rt.resp, *args)
+            if kind == _PLAIN or kind == _TABLE:
+                return value
+            if kind == _STATUS:
+                return rt.table({b"ok": value})
+            # The exception stays in Lua until Lua's collector frees it: its
+            # traceback must not hold anything that holds the runtime.
+            del rt, args
+            raise ScriptCallError(value)
 
         def setresp(resp: int) -> None:
             ref()._setresp(resp)  # type: ignore[union-attr]
@@ -191,17 +202,13 @@ class Runtime:
         self.run_function = api[b"run_function"]
         self.load_library = api[b"load_library"]
 
+    def collect(self) -> None:
+        """A full Lua collection: frees error values that hold Python objects."""
+        self.lua.execute("collectgarbage('collect')")
+
     # --- redis.call ----------------------------------------------------------
     def _setresp(self, resp: int) -> None:
         self.resp = int(resp)
-
-    def _raising_call(self, *args: Any) -> Any:
-        kind, value = self._call(self.resp, *args)
-        if kind == _PLAIN or kind == _TABLE:
-            return value
-        if kind == _STATUS:
-            return self.table({b"ok": value})
-        raise ScriptCallError(value)
 
     def _call(self, resp: int, *args: Any) -> tuple[int, Any]:
         try:
@@ -347,8 +354,13 @@ def _cwrap(ref: Any, index: int) -> Any:
         e = res[1]
         if lupa51.lua_type(e) == "table":
             text = e[b"err"]
-            raise ScriptCallError(text if type(text) is bytes else b"ERR Error in Lua runtime")
-        raise ScriptCallError(b"ERR " + (e if type(e) is bytes else str(e).encode()))
+            if type(text) is not bytes:
+                text = b"ERR Error in Lua runtime"
+        else:
+            text = b"ERR " + (e if type(e) is bytes else str(e).encode())
+        # nothing that holds the runtime may stay in the traceback
+        del res, e, args
+        raise ScriptCallError(text)
 
     return call
 
@@ -512,15 +524,28 @@ class Scripting:
     def flush_scripts(self) -> None:
         self.scripts = {}
         if self._eval_rt is not None:
+            self._eval_rt.collect()
+            alive = weakref.ref(self._eval_rt)
             self._eval_rt = None
-            _release_memory()
+            _drop(alive)
 
     def flush_functions(self) -> None:
         self.libraries = {}
         self.functions = {}
         if self._func_rt is not None:
+            self._func_rt.collect()
+            alive = weakref.ref(self._func_rt)
             self._func_rt = None
-            _release_memory()
+            _drop(alive)
+
+
+def _drop(alive: weakref.ref[Runtime]) -> None:
+    """Make sure a dropped runtime is freed now. A Python error raised inside
+    a script keeps its frames (and so the runtime) in a cycle until the
+    collector runs: run it when that is what still holds the runtime."""
+    if alive() is not None:
+        gc.collect()
+    _release_memory()
 
 
 def _trimmer() -> Any:

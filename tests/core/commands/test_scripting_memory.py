@@ -8,6 +8,7 @@ import sys
 import weakref
 
 import pytest
+import redis
 
 import burner
 from burner._core.lua import scripting
@@ -21,7 +22,17 @@ def _rss_mb() -> float:
 def test_flush_frees_the_runtimes() -> None:
     r = burner.Redis()
     r.eval("return 1", 0)
-    r.function_load("#!lua name=x\nredis.register_function('f', function() return 1 end)")
+    # errors raised through Python leave values in Lua until its collector runs
+    for body in ("return redis.call('nosuch')", "return cjson.decode('x')", "rawset(_G, 'a', 1)"):
+        with pytest.raises(redis.ResponseError):
+            r.eval(body, 0)
+    r.eval("collectgarbage('stop')", 0)
+    r.eval("pcall(redis.call, 'nosuch')", 0)
+    r.function_load(
+        "#!lua name=x\nredis.register_function('f', function() return redis.call('nosuch') end)"
+    )
+    with pytest.raises(redis.ResponseError):
+        r.fcall("f", 0)
     state = scripting(r.server)
     eval_rt = weakref.ref(state.eval_rt)
     func_rt = weakref.ref(state.func_rt)
