@@ -230,9 +230,10 @@ def format_tty(node: tuple[Any, Any], prefix: bytes = b"") -> bytes:
         if kind == _MAP:
             key, val = item
             parts.append(format_tty(key, inner)[:-1] + b" => ")
-            if val[0] == _ARRAY and val[1]:
-                parts.append(b"\n" + inner)  # redis-cli starts an array value on its own line
-            parts.append(format_tty(val, inner))
+            text = format_tty(val, inner)
+            if text.count(b"\n") > 1:
+                parts.append(b"\n" + inner)  # a value of several lines starts on its own
+            parts.append(text)
         else:
             parts.append(format_tty(item, inner))
     return b"".join(parts)

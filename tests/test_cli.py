@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burner import cli
 from burner._core.replies import BigNumber, CommandError, Pairs, SetReply, Simple, Verbatim
@@ -177,6 +179,9 @@ LUA_CASES: list[tuple[str, object]] = [
     ("redis.setresp(3) return {set={x=true}}", SetReply([b"x"])),
     ("redis.setresp(3) return {1, {map={k={1, 2}}}}", [1, {b"k": [1, 2]}]),
     ("redis.setresp(3) return {map={a={}}}", {b"a": []}),
+    ("redis.setresp(3) return {map={a={1}}}", {b"a": [1]}),
+    ("redis.setresp(3) return {map={a={{1, 2}}}}", {b"a": [[1, 2]]}),
+    ("redis.setresp(3) return {map={a={map={b={1, 2}}}}}", {b"a": {b"b": [1, 2]}}),
     ("redis.setresp(3) return {map={a={map={b=1}}}}", {b"a": {b"b": 1}}),
     ("redis.setresp(3) return {map={a={set={b=true}}}}", {b"a": SetReply([b"b"])}),
     ("redis.setresp(3) return {map={[1]=2}}", {1: 2}),
@@ -365,3 +370,80 @@ def test_interactive_terminal(tmp_path: Path) -> None:
     with open(history, encoding="utf-8") as f:
         saved = f.read()
     assert "get greeting" in saved and "select 3" in saved
+
+
+@given(st.lists(st.binary(max_size=12), max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_quoted_arguments_split_back(args: list[bytes]) -> None:
+    # Whatever redis-cli prints for a bulk string reads back as that string.
+    line = b" ".join(cli.quote(a) for a in args)
+    assert cli.split_line(line) == args
+    assert cli.split_line(b"  \t" + line + b" ") == args
+
+
+@given(st.binary(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_split_line_never_raises(line: bytes) -> None:
+    result = cli.split_line(line)
+    assert result is None or all(isinstance(a, bytes) for a in result)
+
+
+# --- random replies: printed by redis-cli (from Lua on the real server) and by burner
+def _lua_bytes(data: bytes) -> str:
+    return '"' + "".join(f"\\{b}" for b in data) + '"'
+
+
+Built = tuple[str, object]  # (Lua expression, the core reply it stands for)
+
+_SCALARS: st.SearchStrategy[Built] = st.one_of(
+    st.integers(min_value=-(2**53), max_value=2**53).map(lambda i: (str(i), i)),
+    st.binary(max_size=8).map(lambda b: (_lua_bytes(b), b)),
+    st.text(alphabet="abcOK xyz", max_size=6).map(
+        lambda t: ("{ok=" + _lua_bytes(t.encode()) + "}", Simple(t.encode()))
+    ),
+    # (not -0.0: Lua 5.1 folds it into an equal 0 constant of the same chunk)
+    st.floats(allow_nan=False, allow_infinity=False, width=64)
+    .filter(lambda f: f != 0 or str(f) == "0.0")
+    .map(lambda f: ("{double=" + repr(f) + "}", f)),
+    st.booleans().map(lambda b: ("true" if b else "false", b)),
+)
+
+
+def _containers(children: st.SearchStrategy[Built]) -> st.SearchStrategy[Built]:
+    arrays = st.lists(children, max_size=11).map(
+        lambda items: ("{" + ", ".join(e for e, _ in items) + "}", [r for _, r in items])
+    )
+    # One-entry maps and sets only: Lua table order is not defined for more.
+    maps = st.tuples(st.binary(min_size=1, max_size=4), children).map(
+        lambda kv: ("{map={[" + _lua_bytes(kv[0]) + "]=" + kv[1][0] + "}}", {kv[0]: kv[1][1]})
+    )
+    sets = st.binary(min_size=1, max_size=4).map(
+        lambda b: ("{set={[" + _lua_bytes(b) + "]=true}}", SetReply([b]))
+    )
+    return st.one_of(arrays, maps, sets)
+
+
+REPLIES: st.SearchStrategy[Built] = st.recursive(_SCALARS, _containers, max_leaves=12)
+
+
+@pytest.mark.parametrize(
+    ("resp", "tty"),
+    [(3, True), (2, False), (2, True), (3, False)],
+    ids=["tty3", "raw2", "tty2", "raw3"],
+)
+def test_random_replies_print_like_redis_cli(
+    redis_server: RedisServerProcess, resp: int, tty: bool
+) -> None:
+    flags = (["-3"] if resp == 3 else []) + (["--no-raw"] if tty else ["--raw"])
+
+    @given(REPLIES)
+    @settings(max_examples=25, deadline=None, database=None)
+    def check(built: Built) -> None:
+        expression, reply = built
+        script = "redis.setresp(3) return " + expression
+        want = run_redis_cli(redis_server, [*flags, "EVAL", script, "0"])
+        assert want.returncode == 0
+        got = cli.render([b"EVAL"], reply, resp, tty)
+        assert got == want.stdout, f"{script}: burner {got!r} != redis-cli {want.stdout!r}"
+
+    check()
