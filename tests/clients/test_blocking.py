@@ -499,3 +499,20 @@ def test_waiter_whose_loop_closed_does_not_jam_the_queue() -> None:
     thread.join(5)
     _no_trace(server)
     assert not stuck.done()
+
+
+def test_sync_waiter_woken_by_async_writer_in_another_thread() -> None:
+    server = burner.Server()
+    got: queue.Queue[Any] = queue.Queue()
+    c = burner.Redis(server=server)
+    thread = threading.Thread(target=lambda: got.put(c.brpop(["k"], 0)))
+    thread.start()
+    _until(lambda: _waiters(server) == 1)
+
+    async def push() -> None:
+        await burner.aio.Redis(server=server).rpush("k", "v")
+
+    anyio.run(push, backend="trio")
+    assert got.get(timeout=5) == (b"k", b"v")
+    thread.join(5)
+    _no_trace(server)

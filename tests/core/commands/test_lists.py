@@ -186,6 +186,8 @@ LPOS_OPTIONS: list[list[str]] = [
         ["rank", "-2", "maxlen", "4", "count", "0"], ["RANK", "1", "RANK", "-1"],
         ["COUNT", "1", "COUNT", "0"], ["RANK", INT64_MAX], ["RANK", "-" + INT64_MAX],
         ["RANK", INT64_MIN], ["COUNT", INT64_MAX], ["MAXLEN", INT64_MAX],
+        ["RANK", INT64_MIN, "COUNT", "1"], ["RANK", INT64_MIN, "COUNT", "2", "MAXLEN", "3"],
+        ["RANK", "-9223372036854775807", "COUNT", "0"],
         ["RANK", "0"], ["COUNT", "-1"], ["MAXLEN", "-1"], ["RANK", "x"], ["COUNT", "1.5"],
         ["MAXLEN", ""], ["RANK"], ["FOO", "1"], ["COUNT", "0", "RANK"], ["RANK", "0", "COUNT", "-1"],
     ]
