@@ -516,3 +516,20 @@ def test_sync_waiter_woken_by_async_writer_in_another_thread() -> None:
     assert got.get(timeout=5) == (b"k", b"v")
     thread.join(5)
     _no_trace(server)
+
+
+def test_blocked_client_shows_in_info_and_client_list() -> None:
+    server = burner.Server()
+    c = burner.Redis(server=server)
+    other = burner.Redis(server=server, decode_responses=True)
+    assert other.info("clients")["blocked_clients"] == 0
+    thread = threading.Thread(target=lambda: c.blpop(["k"], 0))
+    thread.start()
+    _until(lambda: _waiters(server) == 1)
+    assert other.info("clients")["blocked_clients"] == 1
+    flags = {entry["id"]: entry["flags"] for entry in other.client_list()}
+    assert flags[str(c.client_id())] == "b"
+    assert flags[str(other.client_id())] == "N"
+    other.rpush("k", "v")
+    thread.join(5)
+    assert other.info("clients")["blocked_clients"] == 0

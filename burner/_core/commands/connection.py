@@ -135,7 +135,7 @@ def client_line(c: Session, now_ms: int) -> bytes:
     age = (now_ms - c.created_ms) // 1000
     idle = (now_ms - c.last_ms) // 1000
     return (
-        b"id=%d addr=127.0.0.1:0 laddr=127.0.0.1:0 fd=-1 name=%s age=%d idle=%d flags=N "
+        b"id=%d addr=127.0.0.1:0 laddr=127.0.0.1:0 fd=-1 name=%s age=%d idle=%d flags=%s "
         b"db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 "
         b"rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client|list user=default "
         b"redir=-1 resp=%d lib-name=%s lib-ver=%s"
@@ -144,6 +144,7 @@ def client_line(c: Session, now_ms: int) -> bytes:
             c.name,
             age,
             idle,
+            b"b" if c.id in c.server.blocking.by_session else b"N",
             c.db.index,
             len(c.queued) if c.multi else -1,
             c.resp,

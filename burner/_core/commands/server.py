@@ -216,6 +216,7 @@ def info(s: Session, argv: list[bytes]) -> Reply:
         b"",
         b"# Clients",
         b"connected_clients:%d" % len(server.sessions),
+        b"blocked_clients:%d" % len(server.blocking.by_session),
         b"",
         b"# Keyspace",
     ]
