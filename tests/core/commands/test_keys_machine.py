@@ -189,6 +189,33 @@ class KeysMachine(DifferentialMachine):
         args = [b"REPLACE"] if replace else []
         self.check("RESTORE", dst, ttl, payload, *args)
 
+    @rule(name=st.sampled_from(["SORT", "SORT_RO"]), key=KEYS, alpha=st.booleans(),
+          desc=st.booleans(), limit=st.none() | st.tuples(st.integers(-1, 3), st.integers(-1, 3)),
+          by=st.sampled_from([None, b"nosort", b"k*", b"*->f1"]), get=st.none() | PATTERNS,
+          store=st.none() | KEYS)
+    def sort(self, name: str, key: bytes, alpha: bool, desc: bool,
+             limit: tuple[int, int] | None, by: bytes | None, get: bytes | None,
+             store: bytes | None) -> None:
+        args: list[Any] = []
+        if by is not None:
+            if by == b"nosort" and store is None and self.real.type(key) in (b"set", "set"):
+                by = None  # a set's own order differs between servers
+            else:
+                args += [b"BY", by]
+        if alpha:
+            args.append(b"ALPHA")
+            if by is not None and b"*" in by:
+                args.pop()  # equal ALPHA weights have no defined order
+        if desc:
+            args.append(b"DESC")
+        if limit is not None:
+            args += [b"LIMIT", *limit]
+        if get is not None:
+            args += [b"GET", get]
+        if store is not None:
+            args += [b"STORE", store]
+        self.check(name, key, *args)
+
     # --- expiry
     @rule(name=st.sampled_from(["EXPIREAT", "PEXPIREAT"]), key=KEYS,
           offset=st.integers(min_value=-3, max_value=3),
