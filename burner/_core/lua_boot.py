@@ -80,13 +80,15 @@ end
 -- every instruction so that pcall cannot swallow it
 local deadline = huge
 local killed = nil
+local KILLED = 'ERR Script killed by user with SCRIPT KILL...'
+local kill_message = KILLED
 local HOOK_COUNT = 10000
 local function hook()
   local i = getinfo(2, 'S')
   if i and i.source == '=burner' then return end
   if killed then error(killed, 0) end
   if py_now() > deadline then
-    killed = {err = 'ERR Script killed by user with SCRIPT KILL...'}
+    killed = {err = kill_message}
     sethook(hook, '', 1)
     error(killed, 0)
   end
@@ -545,6 +547,7 @@ end
 
 local function reset(dl)
   deadline = dl
+  kill_message = KILLED
   if killed then
     killed = nil
     sethook(hook, '', HOOK_COUNT)
@@ -598,6 +601,7 @@ local function load_library(body, dl)
   setfenv(f, FENV)
   registered = {}
   reset(dl)
+  kill_message = 'ERR FUNCTION LOAD timeout'
   err_prefix = 'ERR '
   FENV_META.__index = LOADG
   local ok, r = xpcall(f, handler)

@@ -10,7 +10,7 @@ import redis
 
 import burner
 from tests.core.commands.test_scripting import ScriptPair, plain
-from tests.oracle import Pair
+from tests.oracle import Pair, RedisServerProcess, make_pair
 
 LIB = (
     "#!lua name=mylib\n"
@@ -293,3 +293,15 @@ def test_function_time_limit() -> None:
 
 def test_plain_normalizer() -> None:
     assert plain([1, redis.ResponseError("x")]) == [1, ("ResponseError", "x")]
+
+
+def test_function_load_timeout(redis_server: RedisServerProcess) -> None:
+    # Redis gives a library 500 ms to load
+    code = "#!lua name=spin\nlocal x = 0 while true do x = x + 1 end"
+    pair = make_pair(redis_server, protocol=2)
+    try:
+        pair.cmd("FUNCTION", "LOAD", code)
+        pair.cmd("FUNCTION", "LIST")
+    finally:
+        pair.real.close()
+        pair.burner.close()
