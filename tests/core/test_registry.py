@@ -21,6 +21,12 @@ from tests.oracle import Pair, RedisServerProcess
 # What a COMMAND INFO entry says, as compared here.
 Entry = tuple[int, frozenset[str], int, int, int]
 
+# Where Redis 7.2+ changed an entry the 7.0 oracle still has: burner follows 7.2.
+NEWER_REDIS: dict[str, dict[str, object]] = {
+    "zrank": {"arity": -3},  # ZRANK key member [WITHSCORE], 7.2
+    "zrevrank": {"arity": -3},  # ZREVRANK key member [WITHSCORE], 7.2
+}
+
 
 def _registered_names() -> list[str]:
     names: list[str] = []
@@ -92,10 +98,12 @@ def test_table_matches_command_info(real: redis.Redis) -> None:
         if got != want:
             parts = []
             labels = ("arity", "flags", "first", "last", "step")
+            newer = NEWER_REDIS.get(name, {})
             for label, g, w in zip(labels, got, want):
-                if g != w:
+                if g != w and newer.get(label, w) != g:
                     parts.append(f"{label} {_show(g)} != redis {_show(w)}")
-            mismatches.append(f"{name}: " + "; ".join(parts))
+            if parts:
+                mismatches.append(f"{name}: " + "; ".join(parts))
     assert known > 0
     assert not mismatches, "command table differs from Redis:\n" + "\n".join(mismatches)
 
