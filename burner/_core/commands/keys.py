@@ -1,5 +1,7 @@
 """Generic key commands: existence, type, renaming, copying, moving, expiry,
-KEYS/SCAN, RANDOMKEY, OBJECT.
+KEYS/SCAN, RANDOMKEY, OBJECT, DUMP/RESTORE (payloads in ``rdb.py``). SORT is
+in ``keys_sort.py``; glob matching and SCAN cursors are ``glob.py`` and
+``scan.py``, shared with other families.
 
 Rules:
 - Expiry deadlines are absolute Unix milliseconds (``Db.expires``); relative
@@ -8,6 +10,10 @@ Rules:
 - Every argument is validated before anything is written.
 - COPY duplicates a value: strings are shared (immutable), containers are
   copied through their class's own ``copy()`` when it defines one, else deeply.
+- Writes publish Redis's generic keyspace events (del, rename_from/rename_to,
+  copy_to, move_from/move_to, expire, persist, restore) when enabled.
+- OBJECT ENCODING of a string follows SET's rule (int, embstr up to 44 bytes,
+  raw); IDLETIME is always 0 (access times are not tracked).
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ def _delete(s: Session, argv: list[bytes]) -> int:
     db = s.db
     delete = db.delete
     if not s.server.notify_flags:
+        if len(argv) == 2:
+            return 1 if delete(argv[1]) else 0
         return sum(1 for key in argv[1:] if delete(key))
     count = 0
     for key in argv[1:]:
@@ -69,6 +77,8 @@ def unlink(s: Session, argv: list[bytes]) -> Reply:
 @command("exists", -2, "readonly fast", keys=(1, -1, 1), category="keyspace")
 def exists(s: Session, argv: list[bytes]) -> Reply:
     lookup = s.db.lookup
+    if len(argv) == 2:
+        return 0 if lookup(argv[1]) is None else 1
     return sum(1 for key in argv[1:] if lookup(key) is not None)
 
 
