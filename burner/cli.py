@@ -395,7 +395,12 @@ def repl(
             repeat = int(argv[0])
             argv = argv[1:]
         for _ in range(repeat):
+            started = time.monotonic()
             write(shell.run(argv, tty))
+            elapsed = time.monotonic() - started
+            if tty and elapsed >= 0.5:
+                # redis-cli's prompt shows how long a slow (blocking) command took.
+                write(b"(%.2fs)\n" % elapsed)
     return 0
 
 

@@ -447,3 +447,17 @@ def test_random_replies_print_like_redis_cli(
         assert got == want.stdout, f"{script}: burner {got!r} != redis-cli {want.stdout!r}"
 
     check()
+
+
+def test_blocking_command_waits_for_its_timeout() -> None:
+    import re
+
+    shell = cli.Shell()
+    out: list[bytes] = []
+    cli.repl(shell, [b"blpop nolist 0.6", b"blpop nolist 0.1"], out.append, tty=True)
+    assert out[0] == b"(nil)\n"
+    assert re.fullmatch(rb"\(0\.\d\ds\)\n", out[1]), out
+    assert out[2:] == [b"(nil)\n"]
+    out.clear()
+    cli.repl(shell, [b"blpop nolist 0.6"], out.append, tty=False)
+    assert out == [b"\n"]
