@@ -34,7 +34,7 @@ from ._version_info import REDIS_VERSION
 from .lua_boot import BOOT
 from .lua_libs import LibError, make_libs
 from .parse import INT64_MAX, INT64_MIN
-from .replies import BigNumber, CommandError, Reply, SetReply, Simple, Verbatim
+from .replies import BigNumber, Block, CommandError, Pairs, Reply, SetReply, Simple, Verbatim
 
 if TYPE_CHECKING:
     from .session import Session
@@ -269,8 +269,9 @@ class Runtime:
             return _ERROR, error_text(reply.message).encode()
         if kind is list and all(type(x) is bytes for x in reply):
             return _TABLE, self.table(reply)
-        if kind.__name__ == "Block":
-            return _PLAIN, (None if resp == 3 else False)
+        if kind is Block:
+            # blocking commands run as their non-blocking form in scripts
+            return self._to_lua(reply.timeout_reply, resp)
         return _TABLE, self._value(reply, resp)
 
     def _value(self, reply: Reply, resp: int) -> Any:
@@ -311,6 +312,9 @@ class Runtime:
                 flat.append(self._value(k, resp))
                 flat.append(self._value(v, resp))
             return self.table(flat)
+        if kind is Pairs and resp == 3:
+            items = [self._value(x, resp) for x in reply]
+            return self.table([self.table(items[i : i + 2]) for i in range(0, len(items), 2)])
         if kind is SetReply and resp == 3:
             s = self.table({})
             for item in reply:
@@ -318,8 +322,8 @@ class Runtime:
             return self.table({b"set": s})
         if isinstance(reply, list):
             return self.table([self._value(x, resp) for x in reply])
-        if kind.__name__ == "Block":
-            return None if resp == 3 else False
+        if kind is Block:
+            return self._value(reply.timeout_reply, resp)
         raise TypeError(f"cannot convert {kind!r}")
 
 

@@ -788,3 +788,46 @@ LIBRARY_EDGES = [
 @pytest.mark.parametrize("body", LIBRARY_EDGES)
 def test_library_edges(sp2: Pair, body: str) -> None:
     sp2.cmd("EVAL", body, 0)
+
+
+# replies of other families' commands as scripts see them (RESP2 and setresp(3))
+COMMAND_REPLIES = [
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') return redis.call('zscore', 'z', 'a')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') redis.setresp(3) return redis.call('zscore', 'z', 'a')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') redis.setresp(3) local r = redis.call('zscore', 'z', 'a') return type(r)",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') redis.setresp(3) local r = redis.call('zscore', 'z', 'a') return r.double * 2",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') return redis.call('zrange', 'z', 0, -1, 'withscores')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') redis.setresp(3) return redis.call('zrange', 'z', 0, -1, 'withscores')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1.5, 'a', 2, 'b') redis.setresp(3) local r = redis.call('zrange', 'z', 0, -1, 'withscores') return {type(r[1]), type(r[1][2]), r[1][2].double}",
+    "redis.call('del', 's') redis.call('sadd', 's', 'x') redis.setresp(3) local r = redis.call('smembers', 's') return {type(r.set), r.set.x}",
+    "redis.call('del', 's') redis.call('sadd', 's', 'x') return redis.call('smembers', 's')",
+    "redis.call('del', 's') redis.call('sadd', 's', 'x') redis.setresp(3) return redis.call('smembers', 's')",
+    "redis.call('del', 'l') redis.call('rpush', 'l', 'a', 'b') return redis.call('lrange', 'l', 0, -1)",
+    "redis.call('del', 'l') return redis.call('lpop', 'l')",
+    "redis.call('del', 'l') redis.setresp(3) return type(redis.call('lpop', 'l'))",
+    "redis.call('del', 'l') return redis.call('lpop', 'l', 2)",
+    "redis.call('del', 'l') redis.setresp(3) return type(redis.call('lpop', 'l', 2))",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') redis.setresp(3) return redis.call('zincrby', 'z', 1.5, 'a')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') return redis.call('zincrby', 'z', 1.5, 'a')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') redis.setresp(3) return redis.call('zrandmember', 'z', 1, 'withscores')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') redis.setresp(3) return redis.call('zpopmin', 'z')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') return redis.call('zmscore', 'z', 'a', 'b')",
+    "redis.call('del', 'z') redis.call('zadd', 'z', 1, 'a') redis.setresp(3) return redis.call('zmscore', 'z', 'a', 'b')",
+    "redis.call('del', 'x') redis.call('xadd', 'x', '1-1', 'f', 'v') return redis.call('xrange', 'x', '-', '+')",
+    "redis.call('del', 'x') redis.call('xadd', 'x', '1-1', 'f', 'v') redis.setresp(3) return redis.call('xread', 'streams', 'x', '0')",
+    "redis.call('del', 'x') redis.call('xadd', 'x', '1-1', 'f', 'v') return redis.call('xread', 'streams', 'x', '0')",
+    "redis.call('del', 'x') redis.call('xadd', 'x', '1-1', 'f', 'v') redis.setresp(3) return redis.call('xinfo', 'stream', 'x')",
+    "return redis.call('exists', 'nokey')",
+    "redis.setresp(3) return redis.call('config', 'get', 'maxmemory')",
+    "redis.call('del', 'h') redis.call('hset', 'h', 'f', 'v') redis.setresp(3) return redis.call('hrandfield', 'h', 1, 'withvalues')",
+    "redis.call('set', 'k', 'v') return redis.call('getex', 'k', 'persist')",
+    "redis.call('set', 'k', 'v') redis.setresp(3) return redis.call('object', 'encoding', 'k')",
+    "return redis.call('sort', 'nokey')",
+    "redis.call('set', 'k', 'v') return redis.call('lcs', 'k', 'k', 'idx')",
+    "redis.call('set', 'k', 'v') redis.setresp(3) return redis.call('lcs', 'k', 'k', 'idx')",
+]
+
+
+@pytest.mark.parametrize("body", COMMAND_REPLIES)
+def test_command_replies_in_scripts(sp2: Pair, body: str) -> None:
+    sp2.cmd("EVAL", body, 0)
