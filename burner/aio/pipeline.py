@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import redis.asyncio.client
 from redis.asyncio.client import CommandStackT
+from redis.typing import EncodableT, KeyT
 
 from .._bridge import Bridge
 from .._core.replies import Reply
 from .._core.session import Session
 from ..sync.pipeline import (
     UNWATCH_COMMANDS,
+    callbacks_applied,
     close_session,
     encode_stack,
     open_session,
@@ -46,6 +48,16 @@ class Pipeline(redis.asyncio.client.Pipeline):
         )
         self._bridge: Bridge = client._bridge
         self._session: Session | None = None
+
+    # Hot commands: the queued entry is exactly what redis-py's method makes,
+    # without its argument checks when there are no options to check.
+    def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return super().set(name, value, *args, **kwargs)
+        return self.execute_command("SET", name, value)
+
+    def get(self, name: KeyT) -> Any:
+        return self.execute_command("GET", name, keys=[name])
 
     def _use_session(self) -> Session:
         session = self._session
@@ -110,17 +122,10 @@ class Pipeline(redis.asyncio.client.Pipeline):
         bridge = self._bridge
         replies = run_transaction(bridge, self._use_session(), stack)
         response = transaction_replies(self, bridge, stack, replies, raise_on_error)
-        callbacks = self.response_callbacks
-        data: list[Any] = []
-        for r, (args, options) in zip(response, stack):
-            if not isinstance(r, Exception):
-                options.pop("keys", None)  # type: ignore[attr-defined]
-                command_name = args[0]
-                if command_name in callbacks:
-                    r = callbacks[command_name](r, **options)
-                    if inspect.isawaitable(r):
-                        r = await r
-            data.append(r)
+        data = callbacks_applied(self.response_callbacks, stack, response)
+        for i, value in enumerate(data):
+            if inspect.isawaitable(value):
+                data[i] = await value
         return data
 
     async def _run_pipeline(self, stack: CommandStackT, raise_on_error: bool) -> list[Any]:

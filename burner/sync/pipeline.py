@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis.client
 from redis.exceptions import ExecAbortError, ResponseError, WatchError
+from redis.typing import EncodableT, KeyT
 
 from .._bridge import EMPTY_RESPONSE, Bridge, encode_args
 from .._core.replies import Block, CommandError, Reply, Simple
@@ -118,6 +119,51 @@ def run_transaction(
     return multi_reply, queued, exec_reply
 
 
+def shape_items(bridge: Bridge, items: list[Reply]) -> list[Any]:
+    """``bridge.shape`` over a list, with strings and integers inlined."""
+    decode = bridge.decode
+    encoding = bridge.encoding
+    encoding_errors = bridge.encoding_errors
+    shape = bridge.shape
+    out: list[Any] = []
+    append = out.append
+    for item in items:
+        kind = type(item)
+        if kind is bytes or kind is Simple:
+            append(item.decode(encoding, encoding_errors) if decode else bytes(item))
+        elif kind is int or item is None:
+            append(item)
+        else:
+            append(shape(item, decode))
+    return out
+
+
+def callbacks_applied(
+    callbacks: Mapping[Any, Callable[..., Any]], stack: Sequence[Command], response: list[Any]
+) -> list[Any]:
+    """The end of redis-py's ``_execute_transaction``: each reply that is not
+    an error goes through its command's callback, with the command's options.
+    Callbacks are looked up once per command name."""
+    found: dict[Any, Callable[..., Any] | None] = {}
+    data: list[Any] = []
+    append = data.append
+    for r, (args, options) in zip(response, stack):
+        if isinstance(r, Exception):
+            append(r)
+            continue
+        if options:
+            options.pop("keys", None)
+        command_name = args[0]
+        try:
+            callback = found[command_name]
+        except KeyError:
+            callback = found[command_name] = (
+                callbacks[command_name] if command_name in callbacks else None
+            )
+        append(r if callback is None else callback(r, **options))
+    return data
+
+
 def transaction_replies(
     pipe: Any,
     bridge: Bridge,
@@ -141,7 +187,10 @@ def transaction_replies(
                 exc = bridge.shape(reply, decode)
                 pipe.annotate_exception(exc, i + 1, args)
                 errors.append((i, exc))
-    response = bridge.shape(exec_reply, decode)
+    if type(exec_reply) is list:
+        response: Any = shape_items(bridge, exec_reply)
+    else:
+        response = bridge.shape(exec_reply, decode)
     if isinstance(response, ResponseError):
         if isinstance(response, ExecAbortError) and errors:
             raise errors[0][1]
@@ -181,6 +230,8 @@ def pipeline_replies(
     for (args, options), reply in zip(stack, replies):
         command_name = args[0]
         kind = type(reply)
+        if options and len(options) == 1 and "keys" in options:
+            options.pop("keys")  # as parse_response does; the rest is the fast path
         if options or kind is CommandError:
             try:
                 append(finish(command_name, reply, options))
@@ -212,6 +263,16 @@ class Pipeline(redis.client.Pipeline):
         )
         self._bridge: Bridge = client._bridge
         self._session: Session | None = None
+
+    # Hot commands: the queued entry is exactly what redis-py's method makes,
+    # without its argument checks when there are no options to check.
+    def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return super().set(name, value, *args, **kwargs)
+        return self.execute_command("SET", name, value)  # type: ignore[no-untyped-call,unused-ignore]
+
+    def get(self, name: KeyT) -> Any:
+        return self.execute_command("GET", name, keys=[name])  # type: ignore[no-untyped-call,unused-ignore]
 
     def _use_session(self) -> Session:
         session = self._session
@@ -262,16 +323,7 @@ class Pipeline(redis.client.Pipeline):
         bridge = self._bridge
         replies = run_transaction(bridge, self._use_session(), stack)
         response = transaction_replies(self, bridge, stack, replies, raise_on_error)
-        callbacks = self.response_callbacks
-        data: list[Any] = []
-        for r, (args, options) in zip(response, stack):
-            if not isinstance(r, Exception):
-                options.pop("keys", None)
-                command_name = args[0]
-                if command_name in callbacks:
-                    r = callbacks[command_name](r, **options)
-            data.append(r)
-        return data
+        return callbacks_applied(self.response_callbacks, stack, response)
 
     def _run_pipeline(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
         bridge = self._bridge

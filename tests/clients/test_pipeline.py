@@ -174,6 +174,18 @@ SCENARIOS: dict[str, list[Step]] = {
         ("q", "set", "a", "2", None, None, None, None, False, False, True),  # GET
         ("execute",),
     ],
+    "set and get with options": [
+        ("q", "set", "a", "1", 100),  # ex, positionally
+        ("q", "set", "a", "2", None, 5000, True),  # px, nx
+        ("q", "set", "a", "3", None, None, False, True, False, True),  # xx, get
+        ("q", "get", "a"),
+        ("q", "get", "missing"),
+        ("q", "set", "b", b"\x00\xff"),
+        ("q", "set", "c", 1.5),
+        ("q", "get", "c"),
+        ("execute",),
+        ("client", "TTL", "a"),
+    ],
     "runtime error raises by default": [
         ("q", "set", "s", "x"),
         ("q", "hset", "s", "f", "v"),
@@ -537,6 +549,26 @@ async def test_ten_thousand_commands_async() -> None:
             result = await pipe.execute()
         assert result[:10_000] == [True] * 10_000
         assert result[10_000:] == [8, "9999"]
+
+
+def test_queued_entries_are_redis_pys(redis_server: RedisServerProcess) -> None:
+    """The hot-command shortcuts queue exactly what redis-py's methods queue."""
+    real = redis_server.client()
+    fake = burner.Redis()
+
+    def fill(pipe: Any) -> list[Any]:
+        pipe.set("a", "1")
+        pipe.set("a", "1", ex=5, get=True)
+        pipe.set(b"b", 2, nx=True)
+        pipe.get("a")
+        pipe.get(b"b")
+        stack: list[Any] = pipe.command_stack
+        return stack
+
+    try:
+        assert fill(fake.pipeline()) == fill(real.pipeline())
+    finally:
+        real.close()
 
 
 # --- sessions ------------------------------------------------------------------------------

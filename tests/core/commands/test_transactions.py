@@ -414,16 +414,16 @@ def test_two_watchers_first_exec_invalidates_second(duo: Duo) -> None:
 
 
 def test_expiry_between_watch_and_exec_counts(duo: Duo) -> None:
-    duo.cmd("SET", "e", "1", "PX", "30")
+    duo.cmd("SET", "e", "1", "PX", "150")
     duo.cmd("WATCH", "e")
-    time.sleep(0.06)
+    time.sleep(0.3)
     _exec_aborted(duo)
 
 
 def test_expiry_noticed_by_a_read_counts(duo: Duo) -> None:
-    duo.cmd("SET", "e", "1", "PX", "30")
+    duo.cmd("SET", "e", "1", "PX", "150")
     duo.cmd("WATCH", "e")
-    time.sleep(0.06)
+    time.sleep(0.3)
     duo.other("EXISTS", "e")
     _exec_aborted(duo)
 
