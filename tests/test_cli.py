@@ -461,3 +461,16 @@ def test_blocking_command_waits_for_its_timeout() -> None:
     out.clear()
     cli.repl(shell, [b"blpop nolist 0.6"], out.append, tty=False)
     assert out == [b"\n"]
+
+
+def test_console_script_entry_point() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parent.parent
+    with open(root / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    target = project["scripts"]["burner"]
+    module_name, _, attr = target.partition(":")
+    import importlib
+
+    entry = getattr(importlib.import_module(module_name), attr)
+    assert entry is cli.main
