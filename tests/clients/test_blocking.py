@@ -533,3 +533,53 @@ def test_blocked_client_shows_in_info_and_client_list() -> None:
     other.rpush("k", "v")
     thread.join(5)
     assert other.info("clients")["blocked_clients"] == 0
+
+
+def test_mixed_threads_and_loops_share_the_pushes() -> None:
+    # Sync waiters in threads, asyncio and trio waiters in loops of their own
+    # threads, pushers in three more threads: every element is popped exactly
+    # once.
+    server = burner.Server()
+    popped: queue.Queue[Any] = queue.Queue()
+
+    def sync_consumer() -> None:
+        c = burner.Redis(server=server)
+        for _ in range(40):
+            reply = c.blpop(["a", "b"], 0)
+            assert reply is not None
+            popped.put(reply[1])
+
+    def async_consumer(backend: str) -> None:
+        async def main() -> None:
+            c = burner.aio.Redis(server=server)
+
+            async def one() -> None:
+                reply = await c.brpop(["b", "a"], 0)
+                assert reply is not None
+                popped.put(reply[1])
+
+            async with anyio.create_task_group() as tg:
+                for _ in range(40):
+                    tg.start_soon(one)
+
+        anyio.run(main, backend=backend)
+
+    def pusher(start: int) -> None:
+        w = burner.Redis(server=server)
+        for i in range(start, 240, 3):
+            w.rpush("a" if i % 2 else "b", i)
+
+    threads = [threading.Thread(target=sync_consumer) for _ in range(4)]
+    threads += [threading.Thread(target=async_consumer, args=(b,)) for b in ("asyncio", "trio")]
+    for thread in threads:
+        thread.start()
+    _until(lambda: _waiters(server) >= 4)
+    pushers = [threading.Thread(target=pusher, args=(k,)) for k in range(3)]
+    for thread in pushers:
+        thread.start()
+    for thread in pushers + threads:
+        thread.join(20)
+        assert not thread.is_alive()
+    values = sorted(int(popped.get_nowait()) for _ in range(popped.qsize()))
+    assert values == list(range(240))
+    _no_trace(server)
