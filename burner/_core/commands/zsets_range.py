@@ -60,14 +60,14 @@ def parse_lex_range(lo_raw: bytes, hi_raw: bytes) -> LexRange:
     return lo, hi
 
 
-def _span(z: ZSet, kind: int, rng: object, reverse: bool) -> tuple[int, int]:
+def _span(z: ZSet, kind: int, rng: object) -> tuple[int, int]:
     if kind == SCORE:
         lo, lo_ex, hi, hi_ex = cast("tuple[float, bool, float, bool]", rng)
         return z.score_span(lo, lo_ex, hi, hi_ex)
     if rng is None:
         return 0, 0
     lo_b, hi_b = cast("tuple[LexBound, LexBound]", rng)
-    return z.lex_span_reverse(lo_b, hi_b) if reverse else z.lex_span(lo_b, hi_b)
+    return z.lex_span(lo_b, hi_b)
 
 
 def _parse_range(kind: int, lo_raw: bytes, hi_raw: bytes) -> object:
@@ -101,7 +101,12 @@ def _select(
         return z.items(start, end + 1)
     if offset < 0:
         return []
-    lo, hi = _span(z, kind, rng, reverse)
+    if kind == LEX and n and not z.uniform():
+        if rng is None:
+            return []
+        lo_b, hi_b = cast("tuple[LexBound, LexBound]", rng)
+        return z.lex_walk(lo_b, hi_b, reverse, offset, limit)
+    lo, hi = _span(z, kind, rng)
     avail = hi - lo - offset
     if avail <= 0:
         return []
@@ -211,7 +216,7 @@ def zcount(s: Session, argv: list[bytes]) -> Reply:
     z = s.db.get_typed(argv[1], ZSet)
     if z is None:
         return 0
-    lo, hi = _span(z, SCORE, rng, False)
+    lo, hi = _span(z, SCORE, rng)
     return hi - lo
 
 
@@ -221,7 +226,7 @@ def zlexcount(s: Session, argv: list[bytes]) -> Reply:
     z = s.db.get_typed(argv[1], ZSet)
     if z is None:
         return 0
-    lo, hi = _span(z, LEX, rng, False)
+    lo, hi = _span(z, LEX, rng)
     return hi - lo
 
 
@@ -246,7 +251,7 @@ def _zremrange(s: Session, argv: list[bytes], kind: int) -> Reply:
             return 0
         lo, hi = start, min(end, n - 1) + 1
     else:
-        lo, hi = _span(z, kind, rng, False)
+        lo, hi = _span(z, kind, rng)
     removed = z.delete_span(lo, hi)
     if removed:
         after_removal(s, key, z, _REMRANGE_EVENTS[kind])

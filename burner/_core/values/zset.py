@@ -165,22 +165,41 @@ class ZSet:
             stop += 1
         return start, stop
 
-    def lex_span_reverse(self, lo: LexBound, hi: LexBound) -> tuple[int, int]:
-        """Like ``lex_span`` for a walk from the top (ZREVRANGEBYLEX)."""
-        if not self.order or self.uniform():
-            return self.lex_span(lo, hi)
-        if lex_empty(lo, hi):
-            return 0, 0
+    def lex_walk(
+        self, lo: LexBound, hi: LexBound, reverse: bool, offset: int, limit: int
+    ) -> list[tuple[float, bytes]]:
+        """A lex range with LIMIT over mixed scores, walked as Redis walks a
+        listpack: from the first element >= lo (the last <= hi when
+        ``reverse``), ``offset`` elements skipped unchecked, then up to
+        ``limit`` (all if negative) while they stay <= hi (>= lo)."""
         order = self.order
+        n = len(order)
+        if not n or lex_empty(lo, hi):
+            return []
         if not (lex_gte(order[-1][1], lo) and lex_lte(order[0][1], hi)):
-            return 0, 0
-        stop = len(order)
-        while stop > 0 and not lex_lte(order[stop - 1][1], hi):
-            stop -= 1
-        start = stop
-        while start > 0 and lex_gte(order[start - 1][1], lo):
-            start -= 1
-        return start, stop
+            return []
+        out: list[tuple[float, bytes]] = []
+        if reverse:
+            i = n - 1
+            while i >= 0 and not lex_lte(order[i][1], hi):
+                i -= 1
+            if i < 0 or not lex_gte(order[i][1], lo):
+                return []
+            i -= offset
+            while i >= 0 and limit != len(out) and lex_gte(order[i][1], lo):
+                out.append(order[i])
+                i -= 1
+            return out
+        i = 0
+        while i < n and not lex_gte(order[i][1], lo):
+            i += 1
+        if i == n or not lex_lte(order[i][1], hi):
+            return []
+        i += offset
+        while i < n and limit != len(out) and lex_lte(order[i][1], hi):
+            out.append(order[i])
+            i += 1
+        return out
 
     def items(self, start: int, stop: int, reverse: bool = False) -> list[tuple[float, bytes]]:
         """The elements at positions [start, stop), from the top if ``reverse``."""

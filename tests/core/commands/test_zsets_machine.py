@@ -151,14 +151,31 @@ class ZSetMachine(DifferentialMachine):
         self.check("ZREVRANGEBYLEX" if rev else "ZRANGEBYLEX", b"lx", lo, hi, *tail)
         self.check("ZLEXCOUNT", b"lx", lo, hi)
 
-    @rule(key=ZKEYS, lo=LEX_BOUNDS, hi=LEX_BOUNDS, rev=st.booleans(), remove=st.booleans())
-    def lex_mixed(self, key: bytes, lo: bytes, hi: bytes, rev: bool, remove: bool) -> None:
+    @rule(
+        key=ZKEYS,
+        lo=LEX_BOUNDS,
+        hi=LEX_BOUNDS,
+        rev=st.booleans(),
+        limit=LIMITS,
+        remove=st.booleans(),
+    )
+    def lex_mixed(
+        self,
+        key: bytes,
+        lo: bytes,
+        hi: bytes,
+        rev: bool,
+        limit: tuple[bytes, bytes] | None,
+        remove: bool,
+    ) -> None:
         # Over mixed scores Redis answers a lex range by walking its listpack;
         # burner walks the same way (a skiplist's answer is left undefined).
         value = self.burner.server.dbs[0].data.get(key)
         if type(value) is ZSet and value.skiplist:
             return
-        self.check("ZREVRANGEBYLEX" if rev else "ZRANGEBYLEX", key, lo, hi)
+        tail = [b"LIMIT", *limit] if limit is not None else []
+        self.check("ZREVRANGEBYLEX" if rev else "ZRANGEBYLEX", key, lo, hi, *tail)
+        self.check("ZRANGE", key, lo, hi, b"BYLEX", *([b"REV"] if rev else []), *tail)
         self.check("ZLEXCOUNT", key, lo, hi)
         if remove:
             self.check("ZREMRANGEBYLEX", key, lo, hi)
