@@ -903,3 +903,50 @@ async def test_async_client() -> None:
         with pytest.raises(redis.ResponseError, match="no such key"):
             await r.rename("gone", "x")
         await r.aclose()
+
+
+def test_watch_sees_key_commands(pair: Pair) -> None:
+    """WATCH through redis-py pipelines: each key command that changes the
+    watched key aborts the transaction, one that changes nothing does not."""
+    other_burner = burner.Redis(server=pair.burner.server, **pair.kwargs)  # type: ignore[attr-defined]
+    other_real = redis.Redis(
+        host="127.0.0.1", port=pair.real.connection_pool.connection_kwargs["port"], **pair.kwargs
+    )
+    actions: list[tuple[list[Any], bool]] = [
+        (["EXPIRE", "k", "1000"], True),
+        (["EXPIRE", "k", "10", "XX", "GT"], False),
+        (["PERSIST", "k"], False),  # no TTL: nothing changes
+        (["PEXPIRE", "k", "-1"], True),
+        (["RENAME", "k", "k2"], True),
+        (["COPY", "src", "k", "REPLACE"], True),
+        (["COPY", "src", "k"], False),  # k exists: nothing is copied
+        (["MOVE", "k", "1"], True),
+        (["TOUCH", "k"], False),
+        (["DEL", "nope"], False),
+        (["SORT", "l", "STORE", "k"], True),
+        (["RESTORE", "k", "0", None, "REPLACE"], True),
+    ]
+    sides: list[tuple[Any, Any]] = [(pair.burner, other_burner), (pair.real, other_real)]
+    for client, other in sides:
+        client.flushall()
+        client.set("src", "s")
+        client.rpush("l", "2", "1")
+        payload = client.dump("src")
+        results: list[Any] = []
+        for argv, _ in actions:
+            client.set("k", "v", ex=1000 if argv[0] == "EXPIRE" and len(argv) > 3 else None)
+            with client.pipeline() as pipe:
+                pipe.watch("k")
+                other.execute_command(*[payload if a is None else a for a in argv])
+                pipe.multi()
+                pipe.get("src")
+                try:
+                    results.append(pipe.execute())
+                except redis.WatchError:
+                    results.append("aborted")
+            client.execute_command("SELECT", "0")
+        expected = ["aborted" if aborts else [b"s" if not pair.kwargs["decode_responses"] else "s"]
+                    for _, aborts in actions]
+        assert results == expected, client
+    other_burner.close()
+    other_real.close()
