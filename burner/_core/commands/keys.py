@@ -19,6 +19,7 @@ Rules:
 from __future__ import annotations
 
 import copy as _copy
+import re
 import struct
 
 from .. import errors, rdb, scan
@@ -32,6 +33,7 @@ from ..session import Session
 from ..values import Value, type_name
 from ..values.stream import Stream
 
+_GLOB_SPECIAL = re.compile(rb"[*?\[\\]")
 _INT32_MIN = -(2**31)
 _INT32_MAX = 2**31 - 1
 
@@ -111,6 +113,8 @@ def keys(s: Session, argv: list[bytes]) -> Reply:
     pattern = argv[1]
     if pattern == b"*":
         return _live_keys(db, list(db.data))
+    if not _GLOB_SPECIAL.search(pattern):  # a plain name: one lookup
+        return _live_keys(db, [pattern]) if pattern in db.data else []
     match = compile_glob(pattern)
     return _live_keys(db, [k for k in db.data if match(k)])
 

@@ -53,7 +53,7 @@ GLOB_KEYS = [
     b"foo:1", b"foo:22", b"foo:bar:3", b"bar:foo", b"", b"[abc]", b"a\\b",
 ]
 GLOB_PATTERNS = [
-    b"*", b"h?llo", b"h*llo", b"h[ae]llo", b"h[^e]llo", b"h[a-b]llo", b"h[b-a]llo",
+    b"hello", b"a-b", b"]", b"^", b"nokey", b"*", b"h?llo", b"h*llo", b"h[ae]llo", b"h[^e]llo", b"h[a-b]llo", b"h[b-a]llo",
     b"[", b"[^", b"[]", b"[]]", b"[^]", b"[^]]", b"[a-]", b"[a-", b"[-a]", b"[z-a]",
     b"\\", b"a\\", b"\\*", b"\\?", b"\\[", b"a\\*b", b"a[\\]]b", b"[\\", b"[\\]",
     b"[a\\-c]", b"*]", b"*[", b"[[]", b"[*]", b"[?]", b"?", b"??", b"???", b"",
