@@ -13,7 +13,9 @@ gone. A cursor whose snapshot is unknown (evicted, from another container,
 typed by hand) continues at its position in a fresh snapshot, and one past
 the end finishes the scan, so every unsigned integer is a sane cursor. Small
 containers (Redis's listpack/intset encodings) come back whole with cursor 0,
-as Redis does.
+as Redis does, and so does any container no bigger than COUNT. The cache
+holds at most 256 snapshots and 4M members per server, oldest dropped first;
+a finished scan drops its own.
 
 Using it for a container command (HSCAN shown; SSCAN and ZSCAN are alike)::
 
