@@ -53,6 +53,16 @@ _UNKNOWN = "ERR Unknown Redis command called from script"
 _ARITY = "ERR Wrong number of args calling Redis command from script"
 _NOSCRIPT = "ERR This Redis command is not allowed from script"
 _RO_WRITE = "ERR Write commands are not allowed from read-only scripts."
+_NO_ARGS_B = _NO_ARGS.encode()
+_ARGS_TYPE_B = _ARGS_TYPE.encode()
+_UNKNOWN_B = _UNKNOWN.encode()
+_ARITY_B = _ARITY.encode()
+_NOSCRIPT_B = _NOSCRIPT.encode()
+_RO_WRITE_B = _RO_WRITE.encode()
+# commands whose BLOCK option scripts may not use
+_NO_BLOCK_OPTION = frozenset({"xread", "xreadgroup"})
+_lookup = registry.lookup
+
 # more script arguments than this travel as one Lua table
 _MAX_VARARGS = 100
 
@@ -221,40 +231,46 @@ class Runtime:
 
     def _dispatch(self, resp: int, args: tuple[Any, ...]) -> tuple[int, Any]:
         if not args:
-            return _ERROR, _NO_ARGS.encode()
+            return _ERROR, _NO_ARGS_B
         argv: list[bytes] = []
+        append = argv.append
         for a in args:
+            if type(a) is bytes:
+                append(a)
+                continue
             b = _arg(a)
             if b is None:
-                return _ERROR, _ARGS_TYPE.encode()
-            argv.append(b)
-        found = registry.lookup(argv)
+                return _ERROR, _ARGS_TYPE_B
+            append(b)
+        found = _lookup(argv)
         if type(found) is CommandError:
-            text = found.message
-            if text.startswith("ERR wrong number"):
-                return _ERROR, _ARITY.encode()
-            return _ERROR, _UNKNOWN.encode()
+            if found.message.startswith("ERR wrong number"):
+                return _ERROR, _ARITY_B
+            return _ERROR, _UNKNOWN_B
         cmd: registry.Command = found  # type: ignore[assignment]
         flags = cmd.flags
         if "noscript" in flags:
-            return _ERROR, _NOSCRIPT.encode()
+            return _ERROR, _NOSCRIPT_B
         if self.readonly and "write" in flags:
-            return _ERROR, _RO_WRITE.encode()
+            return _ERROR, _RO_WRITE_B
         name = cmd.name
-        if (name == "xread" or name == "xreadgroup") and any(
-            a.lower() == b"block" for a in argv
-        ):
+        if name in _NO_BLOCK_OPTION and any(a.lower() == b"block" for a in argv):
             return _ERROR, f"ERR {name} command is not allowed with BLOCK option from scripts".encode()
         session = self.session
         assert session is not None
         saved = session.resp
-        session.resp = resp
+        if saved != resp:
+            session.resp = resp
         try:
             reply = cmd.handler(session, argv)  # type: ignore[misc]
         except CommandError as exc:
             reply = exc
         finally:
-            session.resp = saved
+            if saved != resp:
+                session.resp = saved
+        kind = type(reply)
+        if kind is bytes or kind is int:
+            return _PLAIN, reply
         return self._to_lua(reply, resp)
 
     def _to_lua(self, reply: Reply, resp: int) -> tuple[int, Any]:
