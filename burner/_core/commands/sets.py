@@ -35,6 +35,24 @@ def _deleted(s: Session, key: bytes) -> None:
         notify(s.server, s.db, GENERIC, b"del", key)
 
 
+_limit_cache: dict[bytes | None, int] = {}
+
+
+def _max_intset(s: Session) -> int:
+    """set-max-intset-entries as configured."""
+    raw = s.server.config.get("set-max-intset-entries")
+    found = _limit_cache.get(raw)
+    if found is None:
+        if len(_limit_cache) > 64:
+            _limit_cache.clear()
+        try:
+            found = int(raw) if raw is not None else Set.MAX_INTSET_ENTRIES
+        except ValueError:
+            found = Set.MAX_INTSET_ENTRIES
+        _limit_cache[raw] = found
+    return found
+
+
 def _sets(db: Db, keys: list[bytes]) -> list[Set | None]:
     """The sets at ``keys`` (None where missing); WRONGTYPE if any is not a set."""
     return [db.get_typed(key, Set) for key in keys]
@@ -55,10 +73,11 @@ def sadd(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     st = db.get_typed(key, Set)
     if st is None:
-        st = Set(argv[2:])
+        st = Set(argv[2:], _max_intset(s))
         db.add(key, st)
         _event(s, b"sadd", key)
         return len(st)
+    st.max_intset = _max_intset(s)
     add = st.add
     added = 0
     for member in argv[2:]:
@@ -152,7 +171,8 @@ def spop(s: Session, argv: list[bytes]) -> Reply:
     if len(st) * 5 <= count:
         # Redis builds a new set from the few members left: its encoding
         # starts over.
-        st.hashtable = len(st) > st.MAX_INTSET_ENTRIES or any(
+        st.max_intset = _max_intset(s)
+        st.hashtable = len(st) > st.max_intset or any(
             maybe_int(m) is None for m in st.members
         )
     db.modified(key)
@@ -196,9 +216,11 @@ def smove(s: Session, argv: list[bytes]) -> Reply:
         db.remove(src_key)
     _event(s, b"srem", src_key, not src)
     if dst is None:
-        db.add(dst_key, Set((member,)))
+        db.add(dst_key, Set((member,), _max_intset(s)))
         _event(s, b"sadd", dst_key)
-    elif dst.add(member):
+        return 1
+    dst.max_intset = _max_intset(s)
+    if dst.add(member):
         db.modified(dst_key)
         _event(s, b"sadd", dst_key)
     return 1
@@ -226,8 +248,8 @@ def _inter(sets: list[Set | None], limit: int = 0) -> list[bytes]:
     return out
 
 
-def _union(sets: list[Set | None]) -> Set:
-    result = Set()
+def _union(sets: list[Set | None], max_intset: int = Set.MAX_INTSET_ENTRIES) -> Set:
+    result = Set(max_intset=max_intset)
     add = result.add
     for st in sets:
         if st is not None:
@@ -236,9 +258,9 @@ def _union(sets: list[Set | None]) -> Set:
     return result
 
 
-def _diff(sets: list[Set | None]) -> Set:
+def _diff(sets: list[Set | None], max_intset: int = Set.MAX_INTSET_ENTRIES) -> Set:
     first = sets[0]
-    result = Set()
+    result = Set(max_intset=max_intset)
     if first is None:
         return result
     others = [st for st in sets[1:] if st is not None]
@@ -279,7 +301,8 @@ def sintercard(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sinterstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sinterstore(s: Session, argv: list[bytes]) -> Reply:
-    return _store(s, argv[1], Set(_inter(_sets(s.db, argv[2:]))), b"sinterstore")
+    result = Set(_inter(_sets(s.db, argv[2:])), _max_intset(s))
+    return _store(s, argv[1], result, b"sinterstore")
 
 
 @command("sunion", -2, "readonly", keys=(1, -1, 1), category="set")
@@ -289,7 +312,8 @@ def sunion(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sunionstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sunionstore(s: Session, argv: list[bytes]) -> Reply:
-    return _store(s, argv[1], _union(_sets(s.db, argv[2:])), b"sunionstore")
+    result = _union(_sets(s.db, argv[2:]), _max_intset(s))
+    return _store(s, argv[1], result, b"sunionstore")
 
 
 @command("sdiff", -2, "readonly", keys=(1, -1, 1), category="set")
@@ -299,7 +323,8 @@ def sdiff(s: Session, argv: list[bytes]) -> Reply:
 
 @command("sdiffstore", -3, "write denyoom", keys=(1, -1, 1), category="set")
 def sdiffstore(s: Session, argv: list[bytes]) -> Reply:
-    return _store(s, argv[1], _diff(_sets(s.db, argv[2:])), b"sdiffstore")
+    result = _diff(_sets(s.db, argv[2:]), _max_intset(s))
+    return _store(s, argv[1], result, b"sdiffstore")
 
 
 @command("sscan", -3, "readonly", keys=(1, 1, 1), category="set")

@@ -32,6 +32,40 @@ def get_zset(db: Db, key: bytes) -> ZSet | None:
     return db.get_typed(key, ZSet)
 
 
+_limits_cache: dict[tuple[bytes | None, bytes | None], tuple[int, int]] = {}
+
+
+def _config_int(raw: bytes | None, default: int) -> int:
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def limits(s: Session) -> tuple[int, int]:
+    """(zset-max-listpack-entries, zset-max-listpack-value) as configured."""
+    config = s.server.config
+    raw = (config.get("zset-max-listpack-entries"), config.get("zset-max-listpack-value"))
+    found = _limits_cache.get(raw)
+    if found is None:
+        if len(_limits_cache) > 64:
+            _limits_cache.clear()
+        found = _limits_cache[raw] = (
+            _config_int(raw[0], ZSet.MAX_LISTPACK_ENTRIES),
+            _config_int(raw[1], ZSet.MAX_LISTPACK_VALUE),
+        )
+    return found
+
+
+def new_zset(s: Session) -> ZSet:
+    return ZSet(*limits(s))
+
+
+def configure(s: Session, z: ZSet) -> None:
+    """Copy the current listpack limits into ``z`` before adding to it."""
+    z.max_entries, z.max_value = limits(s)
+
+
 def event(s: Session, name: bytes, key: bytes, deleted: bool = False) -> None:
     """Keyspace notifications: the sorted set event, then ``del`` if the key went."""
     if s.server.notify_flags:
@@ -51,10 +85,10 @@ def after_removal(s: Session, key: bytes, z: ZSet, name: bytes) -> None:
         event(s, name, key, True)
 
 
-def fits_listpack(items: list[tuple[float, bytes]]) -> bool:
-    limit = ZSet.MAX_LISTPACK_VALUE
-    return len(items) <= ZSet.MAX_LISTPACK_ENTRIES and all(
-        len(member) <= limit for _score, member in items
+def fits_listpack(s: Session, items: list[tuple[float, bytes]]) -> bool:
+    max_entries, max_value = limits(s)
+    return len(items) <= max_entries and all(
+        len(member) <= max_value for _score, member in items
     )
 
 
@@ -70,7 +104,7 @@ def store_result(
         if db.delete(dst) and s.server.notify_flags:
             notify(s.server, db, GENERIC, b"del", dst)
         return 0
-    result = ZSet()
+    result = new_zset(s)
     result.skiplist = skiplist
     insert = result.insert
     for score, member in items:
@@ -119,7 +153,7 @@ def zadd(s: Session, argv: list[bytes]) -> Reply:
     if z is None:
         if xx:
             return None if incr else 0
-        z = ZSet()
+        z = new_zset(s)
         db.add(key, z)
         if not (nx or gt or lt or incr or ch):
             # The common case: a new key takes every pair as it comes.
@@ -127,6 +161,8 @@ def zadd(s: Session, argv: list[bytes]) -> Reply:
                 z.set(argv[i + 1 + 2 * j], score)
             event(s, b"zadd", key)
             return len(z)
+    else:
+        configure(s, z)
     if incr:
         member = argv[i + 1]
         result, changed_one = _incr(z, member, scores[0], nx, xx, gt, lt)
@@ -183,11 +219,12 @@ def zincrby(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     z = db.get_typed(key, ZSet)
     if z is None:
-        z = ZSet()
+        z = new_zset(s)
         z.insert(argv[3], by)
         db.add(key, z)
         event(s, b"zincr", key)
         return by
+    configure(s, z)
     new, changed = _incr(z, argv[3], by, False, False, False, False)
     if changed:
         db.modified(key)

@@ -166,7 +166,7 @@ def _algebra(
     items = _sorted_items(result)
     if store:
         # Redis builds a skiplist, then converts it if the result fits.
-        return store_result(s, argv[1], items, name.encode(), not fits_listpack(items))
+        return store_result(s, argv[1], items, name.encode(), not fits_listpack(s, items))
     if withscores:
         return flat_pairs(items)
     return [member for _score, member in items]

@@ -18,7 +18,7 @@ from ..registry import command
 from ..replies import Reply
 from ..session import Session
 from ..values.zset import LexBound, ZSet
-from .zsets import after_removal, flat_pairs, store_result
+from .zsets import after_removal, flat_pairs, limits, store_result
 
 RANK, SCORE, LEX = 0, 1, 2
 _REMRANGE_EVENTS = {RANK: b"zremrangebyrank", SCORE: b"zremrangebyscore", LEX: b"zremrangebylex"}
@@ -167,7 +167,7 @@ def _zrange(
     if store:
         # A rank range knows its length and starts as a skiplist past the
         # listpack limit; score and lex ranges start as a listpack.
-        big = kind == RANK and len(items) > ZSet.MAX_LISTPACK_ENTRIES
+        big = kind == RANK and len(items) > limits(s)[0]
         return store_result(s, argv[1], items, b"zrangestore", big)
     if withscores:
         return flat_pairs(items)

@@ -7,7 +7,8 @@ set-like) serve the set algebra without copying.
 
 OBJECT ENCODING follows Redis 7.0 (the oracle): ``intset`` while every member
 has ever been a 64-bit integer and the set never grew past
-``MAX_INTSET_ENTRIES``; once converted, ``hashtable`` for good (Redis never
+``max_intset`` entries (set-max-intset-entries, which the commands copy in
+before they add); once converted, ``hashtable`` for good (Redis never
 converts back).
 """
 
@@ -20,15 +21,16 @@ from ..parse import maybe_int
 
 
 class Set:
-    __slots__ = ("hashtable", "index", "members")
+    __slots__ = ("hashtable", "index", "max_intset", "members")
     type_name = b"set"
 
     MAX_INTSET_ENTRIES = 512
 
-    def __init__(self, members: Iterable[bytes] = ()) -> None:
+    def __init__(self, members: Iterable[bytes] = (), max_intset: int = MAX_INTSET_ENTRIES) -> None:
         self.index: dict[bytes, int] = {}
         self.members: list[bytes] = []
         self.hashtable = False
+        self.max_intset = max_intset
         for m in members:
             self.add(m)
 
@@ -51,7 +53,7 @@ class Set:
         index[member] = len(self.members)
         self.members.append(member)
         if not self.hashtable and (
-            maybe_int(member) is None or len(self.members) > self.MAX_INTSET_ENTRIES
+            maybe_int(member) is None or len(self.members) > self.max_intset
         ):
             self.hashtable = True
         return True
@@ -93,6 +95,7 @@ class Set:
         twin.index = dict(self.index)
         twin.members = list(self.members)
         twin.hashtable = self.hashtable
+        twin.max_intset = self.max_intset
         return twin
 
     def encoding(self) -> bytes:
@@ -105,5 +108,4 @@ class Set:
             assert type(member) is bytes
             assert self.index[member] == pos
         if not self.hashtable:
-            assert len(self.members) <= self.MAX_INTSET_ENTRIES
             assert all(maybe_int(m) is not None for m in self.members)

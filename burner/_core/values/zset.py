@@ -10,7 +10,8 @@ way Redis's listpack encoding does (O(n)), which is what Redis answers for
 small sorted sets.
 
 OBJECT ENCODING follows Redis: ``listpack`` until the set grows past
-``MAX_LISTPACK_ENTRIES`` or holds a member longer than ``MAX_LISTPACK_VALUE``,
+``max_entries`` or holds a member longer than ``max_value`` (the
+zset-max-listpack-* settings, which the commands copy in before they add),
 then ``skiplist`` for good (only a freshly built result, as ZUNIONSTORE
 writes, starts over as a listpack).
 """
@@ -27,16 +28,20 @@ LexBound = tuple[bytes, bool] | None
 
 
 class ZSet:
-    __slots__ = ("order", "scores", "skiplist")
+    __slots__ = ("max_entries", "max_value", "order", "scores", "skiplist")
     type_name = b"zset"
 
     MAX_LISTPACK_ENTRIES = 128
     MAX_LISTPACK_VALUE = 64
 
-    def __init__(self) -> None:
+    def __init__(
+        self, max_entries: int = MAX_LISTPACK_ENTRIES, max_value: int = MAX_LISTPACK_VALUE
+    ) -> None:
         self.scores: dict[bytes, float] = {}
         self.order: SortedList[tuple[float, bytes]] = SortedList()
         self.skiplist = False
+        self.max_entries = max_entries
+        self.max_value = max_value
 
     def __len__(self) -> int:
         return len(self.scores)
@@ -55,8 +60,8 @@ class ZSet:
         """Add a member known to be absent."""
         if not self.skiplist:
             if (
-                len(self.scores) >= self.MAX_LISTPACK_ENTRIES
-                or len(member) > self.MAX_LISTPACK_VALUE
+                len(self.scores) >= self.max_entries
+                or len(member) > self.max_value
             ):
                 self.skiplist = True
             else:
@@ -213,6 +218,8 @@ class ZSet:
         twin.scores = dict(self.scores)
         twin.order = self.order.copy()
         twin.skiplist = self.skiplist
+        twin.max_entries = self.max_entries
+        twin.max_value = self.max_value
         return twin
 
     def encoding(self) -> bytes:
@@ -226,9 +233,8 @@ class ZSet:
             assert type(member) is bytes and type(score) is float
             assert not math.isnan(score)
             assert self.scores[member] == score
-        if not self.skiplist:
-            assert len(self.scores) <= self.MAX_LISTPACK_ENTRIES
-            assert all(len(m) <= self.MAX_LISTPACK_VALUE for m in self.scores)
+            # a listpack keeps -0 as 0
+            assert self.skiplist or score != 0.0 or math.copysign(1.0, score) > 0
 
 
 def lex_empty(lo: LexBound, hi: LexBound) -> bool:

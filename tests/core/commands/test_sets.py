@@ -347,3 +347,28 @@ def test_copy_keeps_content_and_encoding(pair: Pair) -> None:
     pair.check(lambda r: r.sadd("t-copy", "new"))
     pair.check(lambda r: sorted(r.smembers("t")))
     _burner_set(pair, "t")
+
+
+def test_configured_intset_limit(pair: Pair) -> None:
+    pair.check(lambda r: r.config_set("set-max-intset-entries", 4))
+    try:
+        pair.both(lambda r: r.sadd("a", 1, 2, 3, 4))
+        _same_encoding(pair, "a")
+        pair.both(lambda r: r.sadd("a", 5))
+        _same_encoding(pair, "a")
+        pair.both(lambda r: r.sadd("b", 1, 2, 3))
+        pair.both(lambda r: r.sunionstore("u", ["b"]))
+        _same_encoding(pair, "u")
+        pair.both(lambda r: r.sadd("c", *range(10)))
+        pair.both(lambda r: r.sinterstore("i", ["c"]))
+        _same_encoding(pair, "i")
+        pair.both(lambda r: r.smove("c", "b", "9"))
+        pair.both(lambda r: r.smove("c", "b", "8"))
+        _same_encoding(pair, "b")
+        pair.check(lambda r: r.config_set("set-max-intset-entries", 100))
+        pair.both(lambda r: r.sadd("b", 7))
+        _same_encoding(pair, "b")  # converted sets stay converted
+        pair.both(lambda r: r.sadd("d", *range(50)))
+        _same_encoding(pair, "d")
+    finally:
+        pair.both(lambda r: r.config_set("set-max-intset-entries", 512))

@@ -856,3 +856,31 @@ def test_copy_keeps_content_and_encoding(pair: Pair) -> None:
     pair.check(lambda r: r.zrange("z", 0, -1, withscores=True))
     _burner_zset(pair, "z")
     _burner_zset(pair, "z-copy")
+
+
+def test_configured_listpack_limits(pair: Pair) -> None:
+    pair.check(lambda r: r.config_set("zset-max-listpack-entries", 4))
+    pair.check(lambda r: r.config_set("zset-max-listpack-value", 8))
+    try:
+        pair.both(lambda r: r.zadd("a", {"m1": 1, "m2": 2, "m3": 3, "m4": 4}))
+        _same_encoding(pair, "a")
+        pair.both(lambda r: r.zadd("a", {"m5": 5}))
+        _same_encoding(pair, "a")
+        pair.both(lambda r: r.zadd("b", {"short": 1}))
+        pair.both(lambda r: r.zincrby("b", 1, "a-long-member"))
+        _same_encoding(pair, "b")
+        pair.both(lambda r: r.zadd("c", {"x": 1, "y": 2}))
+        pair.both(lambda r: r.zunionstore("u", ["a", "c"]))
+        _same_encoding(pair, "u")
+        pair.both(lambda r: r.zrangestore("r", "a", 0, 2))
+        _same_encoding(pair, "r")
+        pair.both(lambda r: r.zrangestore("r2", "a", 0, -1))
+        _same_encoding(pair, "r2")
+        pair.both(lambda r: r.zrangestore("r3", "a", 0, 10, byscore=True))
+        _same_encoding(pair, "r3")
+        pair.check(lambda r: r.config_set("zset-max-listpack-entries", 0))
+        pair.both(lambda r: r.zadd("z0", {"a": 1}))
+        _same_encoding(pair, "z0")
+    finally:
+        pair.both(lambda r: r.config_set("zset-max-listpack-entries", 128))
+        pair.both(lambda r: r.config_set("zset-max-listpack-value", 64))
