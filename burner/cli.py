@@ -337,9 +337,12 @@ class Shell:
 
     def execute(self, argv: list[bytes]) -> Reply:
         server = self.server
-        with server.lock:
-            server.sweep_if_due()
-            reply = server.execute(self.session, argv)
+        try:
+            with server.lock:
+                server.sweep_if_due()
+                reply = server.execute(self.session, argv)
+        except Exception as exc:  # a fault in the core: report it as Redis would
+            return CommandError(f"ERR {type(exc).__name__}: {exc}")
         if isinstance(reply, Block):
             reply = self._wait(reply)
         if reply is NO_REPLY:
@@ -443,6 +446,19 @@ def _piped_lines(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; ends quietly on Ctrl-C and on a closed stdout."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # stdout went away (``| head``): stop writing, and let exit not flush to it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     out = sys.stdout.buffer
     resp = 2

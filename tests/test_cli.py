@@ -474,3 +474,46 @@ def test_console_script_entry_point() -> None:
 
     entry = getattr(importlib.import_module(module_name), attr)
     assert entry is cli.main
+
+
+def test_core_fault_prints_an_error_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    shell = cli.Shell()
+
+    def broken(session: object, argv: list[bytes]) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(shell.server, "execute", broken)
+    out: list[bytes] = []
+    cli.repl(shell, [b"get k"], out.append, tty=True)
+    assert out == [b"(error) ERR RuntimeError: boom\n"]
+
+
+def test_closed_stdout_ends_quietly() -> None:
+    lines = b"".join(b"echo line%d\n" % i for i in range(20000))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "burner"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    import threading
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(lines)
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    assert proc.stdout.readline() == b"line0\n"
+    proc.stdout.close()
+    assert proc.wait(timeout=60) in (0, 1)
+    feeder.join()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert b"Traceback" not in err, err.decode(errors="replace")
