@@ -770,13 +770,18 @@ def test_watch_increments_from_threads_and_event_loops() -> None:
     n_threads, n_tasks = 4, 8
 
     calls = [0]  # body calls, all workers: more than the increments = retries happened
+    calls_lock = threading.Lock()
+
+    def called() -> None:
+        with calls_lock:
+            calls[0] += 1
 
     def sync_worker(i: int) -> None:
         r = burner.Redis(server=server)
         key = keys[i % 2]
 
         def body(pipe: redis.client.Pipeline) -> None:
-            calls[0] += 1
+            called()
             value = int(pipe.get(key) or 0)
             time.sleep(0)  # let others in between GET and EXEC
             pipe.multi()  # type: ignore[no-untyped-call,unused-ignore]
@@ -792,7 +797,7 @@ def test_watch_increments_from_threads_and_event_loops() -> None:
             key = keys[i % 2]
 
             async def body(pipe: redis.asyncio.client.Pipeline) -> None:
-                calls[0] += 1
+                called()
                 value = int(await pipe.get(key) or 0)
                 await anyio.sleep(0)
                 pipe.multi()  # type: ignore[no-untyped-call,unused-ignore]
