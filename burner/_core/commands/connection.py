@@ -10,7 +10,7 @@ from ..replies import NO_REPLY, OK, PONG, Reply, Simple
 from ..session import Session
 
 
-@command("ping", -1, "fast sentinel", category="connection")
+@command("ping", -1, "fast", category="connection")
 def ping(s: Session, argv: list[bytes]) -> Reply:
     if len(argv) > 2:
         raise errors.err(errors.wrong_arity("ping"))
@@ -21,7 +21,7 @@ def ping(s: Session, argv: list[bytes]) -> Reply:
     return PONG if len(argv) == 1 else argv[1]
 
 
-@command("echo", 2, "fast", category="connection")
+@command("echo", 2, "fast loading stale", category="connection")
 def echo(s: Session, argv: list[bytes]) -> Reply:
     return argv[1]
 

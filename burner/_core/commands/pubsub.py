@@ -97,12 +97,12 @@ def sunsubscribe(s: Session, argv: list[bytes]) -> Reply:
     return NO_REPLY
 
 
-@command("publish", 3, "pubsub loading stale fast may_replicate", category="pubsub")
+@command("publish", 3, "pubsub loading stale fast", category="pubsub")
 def publish(s: Session, argv: list[bytes]) -> Reply:
     return s.server.pubsub.publish(argv[1], argv[2], s.server.clock.ms(), _limits(s))
 
 
-@command("spublish", 3, "pubsub loading stale fast may_replicate", keys=(1, 1, 1), category="pubsub")
+@command("spublish", 3, "pubsub loading stale fast", keys=(1, 1, 1), category="pubsub")
 def spublish(s: Session, argv: list[bytes]) -> Reply:
     return s.server.pubsub.spublish(argv[1], argv[2], s.server.clock.ms(), _limits(s))
 

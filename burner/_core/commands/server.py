@@ -61,14 +61,14 @@ def swapdb(s: Session, argv: list[bytes]) -> Reply:
     return OK
 
 
-@command("time", 1, "loading stale fast random", category="server")
+@command("time", 1, "loading stale fast", category="server")
 def time_(s: Session, argv: list[bytes]) -> Reply:
     now = s.server.clock.time()
     sec = int(now)
     return [b"%d" % sec, b"%d" % int((now - sec) * 1_000_000)]
 
 
-@command("lastsave", 1, "loading stale fast random", category="server")
+@command("lastsave", 1, "loading stale fast", category="server")
 def lastsave(s: Session, argv: list[bytes]) -> Reply:
     return s.server.started_ms // 1000
 
@@ -143,7 +143,7 @@ def command_docs(s: Session, argv: list[bytes]) -> Reply:
     return {}
 
 
-@command("command|getkeys", -3, "loading stale", category="connection")
+@command("command|getkeys", -4, "loading stale", category="connection")
 def command_getkeys(s: Session, argv: list[bytes]) -> Reply:
     found = registry.lookup(argv[2:])
     if not isinstance(found, Command):
