@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import redis
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule
 
@@ -161,6 +162,35 @@ class HyperLogLogMachine(DifferentialMachine):
     )
     def pfadd_aimed(self, key: bytes, aims: list[tuple[int, int]], salt: int) -> None:
         self.check(b"PFADD", key, *[element_for(i, c, salt) for i, c in aims])
+
+    # Elements aimed just before or after a VAL opcode with its value (read
+    # from the state both sides share), so that neighbouring VALs merge.
+    @rule(
+        key=KEYS,
+        pick=st.integers(min_value=0, max_value=10_000),
+        after=st.booleans(),
+        bump=st.sampled_from([0, 0, 0, 1]),
+    )
+    def pfadd_beside_val(self, key: bytes, pick: int, after: bool, bump: int) -> None:
+        try:
+            value = self.burner.execute_command("GET", key, NEVER_DECODE=True)  # type: ignore[no-untyped-call,unused-ignore]
+        except redis.ResponseError:  # not a string
+            return
+        if not isinstance(value, bytes) or not hll.is_hll(value) or value[4] != hll.SPARSE:
+            return
+        ops, spans, _ = hll.scan_sparse(value[hll.HEADER :])
+        vals = []
+        first = 0
+        for op, span in zip(ops, spans):
+            if 0x80 <= op < 0x100:
+                vals.append((first, span, ((op >> 2) & 31) + 1))
+            first += span
+        if not vals:
+            return
+        first, span, count = vals[pick % len(vals)]
+        index = first + span if after else first - 1
+        if 0 <= index < hll.REGISTERS:
+            self.check(b"PFADD", key, element_for(index, count + bump, pick))
 
     @rule(
         key=KEYS,
