@@ -14,7 +14,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import PubSubError
 
 from .._pubsub import ConnectionFacade, PubSubLink
-from ._signal import Signal
+from ._wait import Waker
 
 if TYPE_CHECKING:
     from .client import Redis
@@ -24,13 +24,13 @@ class PubSubConnection(ConnectionFacade):
     def __init__(self, link: PubSubLink) -> None:
         super().__init__(link)
         self.retry = Retry(NoBackoff(), 0)
-        self._signal: Signal | None = None
+        self._waker: Waker | None = None
         link.sub.wake = self._wake
 
     def _wake(self) -> None:
-        signal = self._signal
-        if signal is not None:
-            signal.fire()
+        waker = self._waker
+        if waker is not None:
+            waker.wake()
 
     async def connect(self) -> None:
         self.link.check_open()
@@ -47,7 +47,7 @@ class PubSubConnection(ConnectionFacade):
             timeout = None
         deadline = None if timeout is None else anyio.current_time() + timeout
         while True:
-            signal = self._signal = Signal()
+            waker = self._waker = Waker()
             try:
                 with self.link.bridge.lock:
                     ready = self.link.has_data()
@@ -58,9 +58,13 @@ class PubSubConnection(ConnectionFacade):
                 remaining = None if deadline is None else deadline - anyio.current_time()
                 if remaining is not None and remaining <= 0:
                     return False
-                await signal.wait(remaining)
+                if remaining is None:
+                    await waker.event.wait()
+                else:
+                    with anyio.move_on_after(remaining):
+                        await waker.event.wait()
             finally:
-                self._signal = None
+                self._waker = None
 
     async def can_read_destructive(self) -> bool:
         return self.link.has_data()
