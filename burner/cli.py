@@ -445,6 +445,18 @@ def _piped_lines(stream: IO[bytes]) -> Iterator[bytes]:
         yield line.rstrip(b"\r\n")
 
 
+def _atoi(text: str) -> int:
+    """C's atoi: the leading (signed) digits, 0 when there are none."""
+    stripped = text.lstrip()
+    end = 1 if stripped[:1] in ("-", "+") else 0
+    while end < len(stripped) and stripped[end].isdigit():
+        end += 1
+    try:
+        return int(stripped[:end])
+    except ValueError:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line; ends quietly on Ctrl-C and on a closed stdout."""
     try:
@@ -473,13 +485,7 @@ def _main(argv: list[str] | None) -> int:
         elif opt == "-2":
             resp = 2
         elif opt == "-n" and args:
-            try:
-                db = int(args.pop(0))
-            except ValueError:
-                db = -1
-            if not 0 <= db < 16:
-                sys.stderr.write("Invalid database number\n")
-                return 1
+            db = _atoi(args.pop(0))
         elif opt == "--raw":
             tty = False
         elif opt == "--no-raw":
@@ -493,7 +499,12 @@ def _main(argv: list[str] | None) -> int:
         else:
             sys.stderr.write(f"Unrecognized option or bad number of args for: '{opt}'\n")
             return 1
-    shell = Shell(resp=resp, db=db)
+    shell = Shell(resp=resp)
+    if db:
+        # As redis-cli: a failed SELECT is reported and the session stays on 0.
+        reply = shell.execute([b"SELECT", str(db).encode()])
+        if isinstance(reply, CommandError):
+            sys.stderr.write(f"SELECT {db} failed: {reply.message}\n")
     if tty is None:
         tty = out.isatty()
     if args:

@@ -264,9 +264,11 @@ def test_options(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, err = _main(capsysbinary, "--bogus")
     assert code == 1 and err == b"Unrecognized option or bad number of args for: '--bogus'\n"
     code, out, err = _main(capsysbinary, "-n", "99", "PING")
-    assert code == 1 and err == b"Invalid database number\n"
+    assert (code, out, err) == (0, b"PONG\n", b"SELECT 99 failed: ERR DB index is out of range\n")
     code, out, err = _main(capsysbinary, "-n", "x", "PING")
-    assert code == 1 and err == b"Invalid database number\n"
+    assert (code, out, err) == (0, b"PONG\n", b"")
+    code, out, err = _main(capsysbinary, "-n", "4abc", "--no-raw", "CLIENT", "INFO")
+    assert b" db=4 " in out
     code, out, _ = _main(capsysbinary, "-3", "--no-raw", "HELLO")
     assert code == 0
     assert b'1# "server" => "redis"\n' in out
