@@ -18,8 +18,12 @@ Rules:
   histogram) runs on ``bytes`` one byte per register with ``translate``,
   slicing and big-int arithmetic, never a Python loop per register.
 - A malformed value behaves as it does in Redis: the checks that Redis makes
-  (and only those) report it; an opcode cut short by the end of the string
-  reads its missing byte as zero, like the terminator Redis's strings carry.
+  (and only those) report it; an XZERO cut short by the end of the string
+  reads its missing byte from past the end, as Redis does: a zero (the
+  terminator of a fresh string), or within one command what Redis's edits
+  left there (see ``Sparse``). Between commands burner keeps only the string.
+- Parsed sparse bodies are cached by content (``_PARSED``), so a series of
+  commands on one key decodes its opcodes once.
 """
 
 from __future__ import annotations
