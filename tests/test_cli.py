@@ -178,6 +178,10 @@ LUA_CASES: list[tuple[str, object]] = [
     ("redis.setresp(3) return {set={}}", SetReply([])),
     ("redis.setresp(3) return {set={x=true}}", SetReply([b"x"])),
     ("redis.setresp(3) return {1, {map={k={1, 2}}}}", [1, {b"k": [1, 2]}]),
+    (
+        "redis.setresp(3) return {verbatim_string={format='txt', string='a\\nb'}}",
+        Verbatim(b"a\nb"),
+    ),
     ("redis.setresp(3) return {map={a={}}}", {b"a": []}),
     ("redis.setresp(3) return {map={a={1}}}", {b"a": [1]}),
     ("redis.setresp(3) return {map={a={{1, 2}}}}", {b"a": [[1, 2]]}),
