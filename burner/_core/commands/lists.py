@@ -348,12 +348,11 @@ def ltrim(s: Session, argv: list[bytes]) -> Reply:
         _event(s, b"ltrim", key, True)
         return OK
     first, last = bounds
-    if first or last != n - 1:
-        for _ in range(first):
-            lst.popleft()
-        for _ in range(n - 1 - last):
-            lst.pop()
-        s.db.modified(key)
+    for _ in range(first):
+        lst.popleft()
+    for _ in range(n - 1 - last):
+        lst.pop()
+    s.db.modified(key)  # even when nothing went: Redis touches the key anyway
     _event(s, b"ltrim", key)
     return OK
 

@@ -436,3 +436,33 @@ def test_keyspace_events_match_redis(pair: Pair) -> None:
         pair.check(_events)
     finally:
         pair.both(lambda r: r.config_set("notify-keyspace-events", ""))
+
+
+# --- WATCH: which commands touch the key --------------------------------------------
+TOUCH_CASES: list[tuple[str, ...]] = [
+    ("LTRIM", "l", "0", "-1"), ("LTRIM", "l", "1", "0"), ("LTRIM", "nokey", "0", "1"),
+    ("LSET", "l", "0", "a"), ("LREM", "l", "0", "nope"), ("LREM", "l", "1", "a"),
+    ("LINSERT", "l", "BEFORE", "nope", "x"), ("LINSERT", "l", "AFTER", "a", "x"),
+    ("LPOP", "l", "0"), ("RPOP", "l"), ("LPUSHX", "nokey", "x"), ("RPUSHX", "l", "x"),
+    ("LMOVE", "l", "l", "LEFT", "RIGHT"), ("LMOVE", "nokey", "l", "LEFT", "LEFT"),
+    ("LMOVE", "l", "d", "LEFT", "LEFT"), ("LMPOP", "1", "nokey", "LEFT"), ("LPOS", "l", "a"),
+    ("LRANGE", "l", "0", "-1"), ("BLPOP", "l", "0"), ("BLMPOP", "0", "1", "l", "RIGHT"),
+]
+
+
+def test_watch_sees_what_redis_touches(pair: Pair) -> None:
+    def run(r: redis.Redis, command: tuple[str, ...]) -> object:
+        r.delete("l", "d", "nokey")
+        r.rpush("l", "a", "b", "c")
+        with r.pipeline() as pipe:
+            pipe.watch("l", "d")
+            r.execute_command(*command)  # type: ignore[no-untyped-call,unused-ignore]
+            pipe.multi()
+            pipe.llen("l")
+            try:
+                return pipe.execute()
+            except redis.WatchError:
+                return "aborted"
+
+    for command in TOUCH_CASES:
+        pair.check(lambda r, command=command: run(r, command))  # type: ignore[misc]
