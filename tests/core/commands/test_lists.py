@@ -455,7 +455,7 @@ def test_watch_sees_what_redis_touches(pair: Pair) -> None:
         r.delete("l", "d", "nokey")
         r.rpush("l", "a", "b", "c")
         with r.pipeline() as pipe:
-            pipe.watch("l", "d")
+            pipe.watch("l", "d")  # type: ignore[no-untyped-call,unused-ignore]
             r.execute_command(*command)  # type: ignore[no-untyped-call,unused-ignore]
             pipe.multi()
             pipe.llen("l")
