@@ -55,7 +55,8 @@ way redis-cli does; without one, read commands from the prompt (or stdin).
 """
 
 # --- splitting input lines ------------------------------------------------------
-_BLANKS = frozenset(b" \n\r\t\v\f")
+_BLANKS = frozenset(b" \n\r\t\v\f")  # between arguments and after a closing quote
+_ENDS = frozenset(b" \n\r\t")  # what ends an unquoted argument
 _ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("a"): 7}
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 
@@ -104,7 +105,7 @@ def split_line(line: bytes) -> list[bytes] | None:
                     return None
                 else:
                     current.append(c)
-            elif c == -1 or c in _BLANKS:
+            elif c == -1 or c in _ENDS:
                 break
             elif c == 0x22:
                 in_double = True

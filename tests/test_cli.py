@@ -241,6 +241,8 @@ def test_other_reply_kinds() -> None:
         (b'"x', None),
         (b'"x\\', None),
         (b"a\tb\r\n", [b"a", b"b"]),
+        (b"\va\vb\f c", [b"a\vb\f", b"c"]),
+        (b'"x"\v', [b"x"]),
         (b'""', [b""]),
         (b"''", [b""]),
     ],
