@@ -583,3 +583,61 @@ def test_mixed_threads_and_loops_share_the_pushes() -> None:
     values = sorted(int(popped.get_nowait()) for _ in range(popped.qsize()))
     assert values == list(range(240))
     _no_trace(server)
+
+
+# --- wake-ups compared with the real server ---------------------------------------------
+def _settled(server: Server) -> bool:
+    with server.lock:
+        return not any(
+            w.signaled for queue in server.blocking.queues.values() for w in queue
+        )
+
+
+def _wake_scenario(
+    make: Callable[[], Any], admin: Any, settle: Callable[[], None] = lambda: None
+) -> list[Any]:
+    """Blocked clients, in arrival order, then writes that serve them; what each
+    got and what is left, as real Redis decides it. (Redis serves blocked
+    clients inside the pushing command; burner's woken clients serve
+    themselves, so the burner run lets them settle before the next write.)"""
+    waits: list[tuple[str, tuple[Any, ...]]] = [
+        ("blpop", (["k"], 0)),
+        ("brpop", (["k", "other"], 0)),
+        ("blmpop", (0, 2, "m", "k", "direction=LEFT")),
+        ("blmove", ("k", "dst", 0, "LEFT", "RIGHT")),
+        ("blpop", (["k"], 0)),
+    ]
+    results: dict[int, Any] = {}
+    threads = []
+    for i, (name, args) in enumerate(waits):
+        client = make()
+
+        def run(client: Any = client, name: str = name, args: tuple[Any, ...] = args, i: int = i) -> None:
+            if name == "blmpop":
+                results[i] = client.blmpop(*args[:-1], direction="LEFT", count=2)
+            else:
+                results[i] = getattr(client, name)(*args)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append(thread)
+        _until(lambda n=i + 1: admin.info("clients")["blocked_clients"] == n)  # type: ignore[misc]
+    admin.rpush("k", "1", "2", "3")
+    settle()
+    admin.rpush("k", "4", "5", "6", "7")
+    settle()
+    for thread in threads:
+        thread.join(5)
+    return [results, admin.lrange("k", 0, -1), admin.lrange("dst", 0, -1)]
+
+
+def test_wake_order_matches_redis(pair: Pair) -> None:
+    port = pair.real.connection_pool.connection_kwargs["port"]
+    want = _wake_scenario(lambda: redis.Redis(port=port, **pair.kwargs), pair.real)
+    server = pair.burner.server  # type: ignore[attr-defined]
+    got = _wake_scenario(
+        lambda: burner.Redis(server=server, **pair.kwargs),
+        pair.burner,
+        lambda: _until(lambda: _settled(server)),
+    )
+    assert got == want
