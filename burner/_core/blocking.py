@@ -9,7 +9,10 @@ sets, streams):
    i.e. ``s.multi``, and inside scripts, ``s.no_block``). ``kind`` is the value
    class the command waits for (``List``...); ``timeout`` comes from
    ``parse_timeout`` (seconds, 0 = forever). Re-running the same argv later
-   recomputes everything, so the handler keeps no state between tries.
+   recomputes everything, so the handler keeps no state between tries; a
+   command whose retry must differ (XREAD's ``$`` is resolved once, when the
+   wait starts) puts the argv to retry with in ``Block.argv``, and one that
+   must also hear of its key's deletion sets ``Block.wake_on_delete``.
 2. The facade (``burner.sync._wait`` / ``burner.aio._wait``) makes a
    ``Waiter`` with an opaque ``wake`` callback and, holding Server.lock, runs
    the command once more and, if it still blocks, ``Blocking.add``s it: the
@@ -41,11 +44,17 @@ returns False if the waiter can never run again (its event loop is closed),
 and the core then drops that waiter and passes the signal on.
 
 Complexity: signal is O(1) when the head of the queue matches (the usual
-case); add/done are O(keys x queue length) for the removal scan.
+case); add is O(keys); done is O(keys x position in queue), so O(keys) for
+the usual head-of-queue waiter.
 
 Known difference from Redis: Redis hands the element to the blocked client
-inside the pushing command; here the woken client takes it on its next turn,
-so a client that pops without blocking in between can get it first.
+inside the pushing command; here the woken client takes it on its next turn.
+So what it gets can differ when other commands run in between: a client that
+pops without blocking can take the element first, and several pushes before
+the woken client runs are seen together (a BRPOP waiter then takes the last
+element of the later push). FIFO among waiters, directions and counts are as
+Redis serves them once the waiters have run (tests/clients/test_blocking.py
+compares them with the real server).
 """
 
 from __future__ import annotations
