@@ -18,6 +18,14 @@ from .replies import QUEUED, CommandError, Reply
 from .session import Session
 from .state import ServerState
 
+# What a RESP2 client may send while it has subscriptions.
+_SUBSCRIBED_ALLOWED = frozenset(
+    {
+        "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+        "psubscribe", "punsubscribe", "quit", "reset",
+    }
+)
+
 # Commands that run immediately even inside MULTI.
 _MULTI_IMMEDIATE = frozenset({"exec", "discard", "multi", "watch", "quit", "reset"})
 
@@ -39,6 +47,8 @@ class Server(ServerState):
         return session
 
     def close_session(self, session: Session) -> None:
+        if session.sub is not None:
+            self.pubsub.drop(session, session.sub)
         session.unwatch()
         session.multi = False
         session.queued.clear()
@@ -53,6 +63,14 @@ class Server(ServerState):
                 session.multi_error = True
             return found
         cmd: registry.Command = found  # type: ignore[assignment]
+        sub = session.sub
+        if sub is not None and session.resp == 2 and sub.active:
+            name = (cmd.parent or cmd).name
+            if name not in _SUBSCRIBED_ALLOWED:
+                return CommandError(
+                    f"ERR Can't execute '{cmd.full_name}': only (P|S)SUBSCRIBE / "
+                    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+                )
         if session.multi and (cmd.parent or cmd).name not in _MULTI_IMMEDIATE:
             if "no_multi" in cmd.flags:
                 session.multi_error = True

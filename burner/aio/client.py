@@ -24,7 +24,9 @@ from .._core.replies import Block
 from .._core.server import Server, named_server
 from .._guard import NoSocketConnection, parse_memory_url
 from ._wait import wait_for_keys
+from .lock import Lock
 from .pipeline import Pipeline
+from .pubsub import PubSub
 
 
 class Redis(redis.asyncio.Redis):
@@ -104,6 +106,18 @@ class Redis(redis.asyncio.Redis):
                     if watch_delay is not None and watch_delay > 0:
                         await anyio.sleep(watch_delay)
                     continue
+
+    def lock(self, *args: Any, **kwargs: Any) -> Lock:
+        """redis-py's ``lock()``, with burner's anyio-waiting Lock as the default class."""
+        if len(args) < 6 and kwargs.get("lock_class") is None:
+            kwargs["lock_class"] = Lock
+        lock = super().lock(*args, **kwargs)
+        assert isinstance(lock, Lock) or kwargs.get("lock_class") is not Lock
+        return lock  # type: ignore[return-value]
+
+    def pubsub(self, **kwargs: Any) -> PubSub:
+        """A PubSub on an in-process subscriber session of this client's Server."""
+        return PubSub(self, **kwargs)
 
     async def initialize(self) -> Redis:  # type: ignore[override,unused-ignore]
         return self

@@ -18,6 +18,7 @@ from .._core.server import Server, named_server
 from .._guard import NoSocketConnection, parse_memory_url
 from ._wait import wait_for_keys
 from .pipeline import Pipeline
+from .pubsub import PubSub
 
 
 class Redis(redis.Redis):
@@ -72,6 +73,10 @@ class Redis(redis.Redis):
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         """A pipeline whose commands run on this client's Server (see sync/pipeline.py)."""
         return Pipeline(self, transaction, shard_hint)
+
+    def pubsub(self, **kwargs: Any) -> PubSub:
+        """A PubSub on an in-process subscriber session of this client's Server."""
+        return PubSub(self, **kwargs)
 
     def close(self) -> None:
         self._finalizer()
