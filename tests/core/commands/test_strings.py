@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 
@@ -405,6 +406,26 @@ def test_incrbyfloat_differential(
         pair.both(lambda r: r.set("f", stored))
     pair.cmd("INCRBYFLOAT", "f", incr)
     pair.cmd("GET", "f")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_incrbyfloat_chains(redis_server: RedisServerProcess, seed: int) -> None:
+    # Long runs of increments on one key: the stored text is re-read every
+    # time, so any drift in rounding or printing shows up here.
+    rng = random.Random(seed)
+    pair = _shared_pair(redis_server)
+    pair.both(lambda r: r.delete("chain"))
+    for _ in range(80):
+        pick = rng.random()
+        if pick < 0.4:
+            step = repr(rng.uniform(-1, 1))
+        elif pick < 0.7:
+            step = f"{rng.uniform(-1000, 1000):.{rng.randint(0, 6)}f}"
+        elif pick < 0.85:
+            step = repr(rng.uniform(-1e-10, 1e-10))
+        else:
+            step = repr(rng.uniform(-1e18, 1e18))
+        pair.cmd("INCRBYFLOAT", "chain", step)
 
 
 _PAIRS: dict[int, Pair] = {}
