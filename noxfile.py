@@ -45,4 +45,5 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.install("fakeredis", "burner-redis", "hiredis")
     session.run("python", "-m", "benchmarks", *session.posargs)
+    session.run("python", "-m", "benchmarks.features")
     session.run("python", "-m", "benchmarks.docket_bench")
