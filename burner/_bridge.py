@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,8 +30,9 @@ from ._core.replies import (
     Simple,
     Verbatim,
 )
-from ._core.server import Server
+from ._core.server import Server, named_server
 from ._core.session import Session
+from ._guard import NoSocketConnection, parse_memory_url
 
 NEVER_DECODE = "NEVER_DECODE"
 EMPTY_RESPONSE = "EMPTY_RESPONSE"
@@ -242,4 +244,47 @@ class Bridge:
         return response
 
 
-__all__ = ["Bridge", "encode_args", "wire_protocol"]
+
+
+
+def attach(client: Any, server: Server | None) -> tuple[Server, Bridge, weakref.finalize[..., None]]:
+    """Link a freshly built redis-py client to ``server`` (a new one if None).
+
+    Both facades call this right after redis-py's own ``__init__``: the
+    client's pool is barred from making connections, a Bridge is built from
+    the client's own settings, and the session is closed when the client is
+    closed or collected.
+    """
+    pool = client.connection_pool
+    pool.connection_class = NoSocketConnection
+    ck = pool.connection_kwargs
+    server = server if server is not None else Server()
+    bridge = Bridge(
+        server,
+        db=int(ck.get("db") or 0),
+        protocol=ck.get("protocol"),
+        decode_responses=bool(ck.get("decode_responses", False)),
+        encoding=ck.get("encoding", "utf-8"),
+        encoding_errors=ck.get("encoding_errors", "strict"),
+        client_name=ck.get("client_name"),
+        callbacks=client.response_callbacks,
+    )
+    finalizer = weakref.finalize(client, _close_session, server, bridge.session)
+    return server, bridge, finalizer
+
+
+def memory_server(url: str, kwargs: dict[str, Any]) -> tuple[Server, dict[str, Any]]:
+    """The Server a ``memory://name`` URL names, and the client keywords it carries."""
+    if not url.startswith("memory://"):
+        raise ValueError(f"not a memory:// URL: {url!r}; use burner.from_url for others")
+    name, options = parse_memory_url(url)
+    options.update(kwargs)
+    return (named_server(name) if name else Server()), options
+
+
+def _close_session(server: Server, session: Session) -> None:
+    with server.lock:
+        server.close_session(session)
+
+
+__all__ = ["Bridge", "attach", "encode_args", "memory_server", "wire_protocol"]

@@ -8,7 +8,6 @@ asyncio: waits go through anyio, so the client runs under trio too.
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -19,10 +18,9 @@ import redis.asyncio.client
 from redis.exceptions import WatchError
 from redis.typing import KeyT
 
-from .._bridge import Bridge
+from .._bridge import attach, memory_server
 from .._core.replies import Block
-from .._core.server import Server, named_server
-from .._guard import NoSocketConnection, parse_memory_url
+from .._core.server import Server
 from ._wait import wait_for_keys
 from .lock import Lock
 from .pipeline import Pipeline
@@ -35,34 +33,12 @@ class Redis(redis.asyncio.Redis):
     def __init__(self, *args: Any, server: Server | None = None, **kwargs: Any) -> None:
         kwargs["single_connection_client"] = False
         super().__init__(*args, **kwargs)
-        pool = self.connection_pool
-        pool.connection_class = NoSocketConnection  # type: ignore[assignment,unused-ignore]
-        ck = pool.connection_kwargs
-        self.server: Server = server if server is not None else Server()
-        self._bridge = Bridge(
-            self.server,
-            db=int(ck.get("db") or 0),
-            protocol=ck.get("protocol"),
-            decode_responses=bool(ck.get("decode_responses", False)),
-            encoding=ck.get("encoding", "utf-8"),
-            encoding_errors=ck.get("encoding_errors", "strict"),
-            client_name=ck.get("client_name"),
-            callbacks=self.response_callbacks,  # type: ignore[arg-type,unused-ignore]
-        )
-        self._finalizer = weakref.finalize(
-            self, _close_session, self.server, self._bridge.session
-        )
+        self.server, self._bridge, self._finalizer = attach(self, server)
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Redis:  # type: ignore[override,unused-ignore]
         """``memory://name`` shares the Server registered as ``name``."""
-        if not url.startswith("memory://"):
-            raise ValueError(
-                "burner.aio.Redis.from_url takes memory:// URLs; use burner.aio.from_url"
-            )
-        name, options = parse_memory_url(url)
-        options.update(kwargs)
-        server = named_server(name) if name else Server()
+        server, options = memory_server(url, kwargs)
         return cls(server=server, **options)
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
@@ -145,7 +121,3 @@ class Redis(redis.asyncio.Redis):
     def __repr__(self) -> str:
         return f"<burner.aio.Redis(server={self.server!r}, db={self._bridge.session.db.index})>"
 
-
-def _close_session(server: Server, session: Any) -> None:
-    with server.lock:
-        server.close_session(session)

@@ -7,15 +7,13 @@ and shapes the reply exactly as redis-py's parser and callbacks would.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import redis
 
-from .._bridge import Bridge
+from .._bridge import attach, memory_server
 from .._core.replies import Block
-from .._core.server import Server, named_server
-from .._guard import NoSocketConnection, parse_memory_url
+from .._core.server import Server
 from ._wait import wait_for_keys
 from .pipeline import Pipeline
 from .pubsub import PubSub
@@ -31,32 +29,12 @@ class Redis(redis.Redis):
     def __init__(self, *args: Any, server: Server | None = None, **kwargs: Any) -> None:
         kwargs["single_connection_client"] = False
         super().__init__(*args, **kwargs)
-        pool = self.connection_pool
-        pool.connection_class = NoSocketConnection  # type: ignore[assignment,unused-ignore]
-        ck = pool.connection_kwargs
-        self.server: Server = server if server is not None else Server()
-        self._bridge = Bridge(
-            self.server,
-            db=int(ck.get("db") or 0),
-            protocol=ck.get("protocol"),
-            decode_responses=bool(ck.get("decode_responses", False)),
-            encoding=ck.get("encoding", "utf-8"),
-            encoding_errors=ck.get("encoding_errors", "strict"),
-            client_name=ck.get("client_name"),
-            callbacks=self.response_callbacks,  # type: ignore[arg-type,unused-ignore]
-        )
-        self._finalizer = weakref.finalize(
-            self, _close_session, self.server, self._bridge.session
-        )
+        self.server, self._bridge, self._finalizer = attach(self, server)
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Redis:
         """``memory://name`` shares the Server registered as ``name``."""
-        if not url.startswith("memory://"):
-            raise ValueError("burner.Redis.from_url takes memory:// URLs; use burner.from_url")
-        name, options = parse_memory_url(url)
-        options.update(kwargs)
-        server = named_server(name) if name else Server()
+        server, options = memory_server(url, kwargs)
         return cls(server=server, **options)
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
@@ -85,7 +63,3 @@ class Redis(redis.Redis):
     def __repr__(self) -> str:
         return f"<burner.Redis(server={self.server!r}, db={self._bridge.session.db.index})>"
 
-
-def _close_session(server: Server, session: Any) -> None:
-    with server.lock:
-        server.close_session(session)
