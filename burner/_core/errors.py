@@ -305,3 +305,39 @@ def subcommand_syntax(sub: bytes, container: str) -> str:
         f"ERR unknown subcommand or wrong number of arguments for "
         f"'{sub.decode('utf-8', 'replace')[:128]}'. Try {container} HELP."
     )
+
+
+# --- geo -------------------------------------------------------------------------
+GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI"
+GEO_NO_MEMBER = "ERR could not decode requested zset member"
+GEO_NEED_RADIUS = "ERR need numeric radius"
+GEO_NEED_WIDTH = "ERR need numeric width"
+GEO_NEED_HEIGHT = "ERR need numeric height"
+GEO_RADIUS_NEGATIVE = "ERR radius cannot be negative"
+GEO_BOX_NEGATIVE = "ERR height or width cannot be negative"
+GEO_COUNT = "ERR COUNT must be > 0"
+GEO_ANY_COUNT = "ERR the ANY argument requires COUNT argument"
+GEO_STORE_WITH = (
+    "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+)
+GEO_SEARCHSTORE_WITH = (
+    "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+)
+
+
+def geo_invalid_pair(lon: float, lat: float) -> str:
+    return f"ERR invalid longitude,latitude pair {lon:f},{lat:f}"
+
+
+def geo_from_one(name: bytes) -> str:
+    return (
+        "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for "
+        + name.decode("utf-8", "replace")
+    )
+
+
+def geo_by_one(name: bytes) -> str:
+    return (
+        "ERR exactly one of BYRADIUS and BYBOX can be specified for "
+        + name.decode("utf-8", "replace")
+    )

@@ -4,6 +4,7 @@ registry's table; ``server.py`` is the only importer."""
 from . import (
     bitmaps,
     connection,
+    geo,
     hashes,
     hyperloglog,
     keys,
@@ -25,6 +26,7 @@ from . import (
 __all__ = [
     "bitmaps",
     "connection",
+    "geo",
     "hashes",
     "hyperloglog",
     "keys",
