@@ -14,7 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,3 +152,28 @@ def sorted_reply(value: Any) -> Any:
     if isinstance(value, (list, set, tuple)):
         return sorted(value, key=repr)
     return value
+
+
+def keyspace_events(client: redis.Redis, commands: Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
+    """Run ``commands`` on ``client`` and return the (channel, message) pairs of
+    every keyspace/keyevent notification they published in db 0, in order.
+    A marker message on a channel of its own tells when all have arrived."""
+    pubsub = client.pubsub()  # type: ignore[no-untyped-call,unused-ignore]
+    try:
+        pubsub.psubscribe("__key*@0__:*")
+        pubsub.subscribe("done")
+        for command in commands:
+            client.execute_command(*command)  # type: ignore[no-untyped-call,unused-ignore]
+        client.publish("done", "x")
+        seen: list[tuple[Any, Any]] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1.0)
+            if message is None or message["type"] not in ("pmessage", "message"):
+                continue
+            if message["type"] == "message":
+                break
+            seen.append((message["channel"], message["data"]))
+        return seen
+    finally:
+        pubsub.close()

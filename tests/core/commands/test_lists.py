@@ -11,7 +11,7 @@ import burner
 from burner._core.blocking import parse_timeout
 from burner._core.replies import CommandError
 from burner._core.values.list import List
-from tests.oracle import Pair
+from tests.oracle import Pair, keyspace_events
 
 INT64_MIN = "-9223372036854775808"
 INT64_MAX = "9223372036854775807"
@@ -409,30 +409,10 @@ EVENT_COMMANDS: list[tuple[str, ...]] = [
 
 
 def _events(r: redis.Redis) -> list[tuple[object, object]]:
-    pubsub = r.pubsub()  # type: ignore[no-untyped-call,unused-ignore]
-    try:
-        pubsub.psubscribe("__key*@0__:*")
-        pubsub.subscribe("done")
-        for command in EVENT_COMMANDS:
-            r.execute_command(*command)  # type: ignore[no-untyped-call,unused-ignore]
-        r.publish("done", "x")
-        seen: list[tuple[object, object]] = []
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            message = pubsub.get_message(timeout=1.0)
-            if message is None or message["type"] not in ("pmessage", "message"):
-                continue
-            if message["type"] == "message":
-                break
-            seen.append((message["channel"], message["data"]))
-        return seen
-    finally:
-        pubsub.close()
+    return keyspace_events(r, EVENT_COMMANDS)
 
 
 def test_keyspace_events_match_redis(pair: Pair) -> None:
-    if type(pair.burner).pubsub is redis.Redis.pubsub:
-        pytest.skip("this burner build has no in-process PubSub")
     pair.both(lambda r: r.config_set("notify-keyspace-events", "KEA"))
     try:
         pair.check(_events)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
+import redis
 
 import burner
 from burner._core.values.set import Set
-from tests.oracle import Pair, sorted_reply
+from tests.oracle import Pair, keyspace_events, sorted_reply
 
 
 def _setup(pair: Pair) -> None:
@@ -305,26 +305,8 @@ EVENT_COMMANDS: list[tuple[str, ...]] = [
 ]
 
 
-def _events(r: Any) -> list[tuple[object, object]]:
-    pubsub = r.pubsub()
-    try:
-        pubsub.psubscribe("__key*@0__:*")
-        pubsub.subscribe("done")
-        for command in EVENT_COMMANDS:
-            r.execute_command(*command)
-        r.publish("done", "x")
-        seen: list[tuple[object, object]] = []
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            message = pubsub.get_message(timeout=1.0)
-            if message is None or message["type"] not in ("pmessage", "message"):
-                continue
-            if message["type"] == "message":
-                break
-            seen.append((message["channel"], message["data"]))
-        return seen
-    finally:
-        pubsub.close()
+def _events(r: redis.Redis) -> list[tuple[object, object]]:
+    return keyspace_events(r, EVENT_COMMANDS)
 
 
 def test_keyspace_events_match_redis(pair: Pair) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import shlex
-import time
 from collections import Counter
 from typing import Any, cast
 
@@ -13,7 +12,7 @@ import redis
 
 import burner
 from burner._core.values.zset import ZSet
-from tests.oracle import Pair
+from tests.oracle import Pair, keyspace_events
 
 
 def _setup(pair: Pair) -> None:
@@ -756,26 +755,8 @@ EVENT_COMMANDS: list[tuple[str, ...]] = [
 ]
 
 
-def _events(r: Any) -> list[tuple[object, object]]:
-    pubsub = r.pubsub()
-    try:
-        pubsub.psubscribe("__key*@0__:*")
-        pubsub.subscribe("done")
-        for command in EVENT_COMMANDS:
-            r.execute_command(*command)
-        r.publish("done", "x")
-        seen: list[tuple[object, object]] = []
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            message = pubsub.get_message(timeout=1.0)
-            if message is None or message["type"] not in ("pmessage", "message"):
-                continue
-            if message["type"] == "message":
-                break
-            seen.append((message["channel"], message["data"]))
-        return seen
-    finally:
-        pubsub.close()
+def _events(r: redis.Redis) -> list[tuple[object, object]]:
+    return keyspace_events(r, EVENT_COMMANDS)
 
 
 def test_keyspace_events_match_redis(pair: Pair) -> None:
