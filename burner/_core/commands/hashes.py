@@ -13,6 +13,9 @@ Rules:
   as Redis 7 sends it.
 - HSCAN runs on the shared cursors of ``scan.py``: a listpack hash comes back
   whole with cursor 0 (COUNT ignored), as in Redis; a hashtable in steps.
+- Keyspace events as Redis 7.0 sends them: ``new`` when a write creates the
+  key, then the command's event (HSET, HMSET and HSETNX all say ``hset``); ``hdel``
+  then ``del`` when HDEL empties the hash; nothing when nothing changed.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import random
 from itertools import islice
 
 from .. import errors, longdouble, scan
+from ..notify import GENERIC, HASH, NEW, notify
 from ..parse import INT64_MAX, INT64_MIN, maybe_int, to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -63,6 +67,13 @@ def _grew(s: Session, h: Hash, longest: int) -> None:
         h.big = True
 
 
+def _written(s: Session, event: bytes, key: bytes, created: bool) -> None:
+    """Publish a hash write (callers test ``notify_flags`` first)."""
+    if created:
+        notify(s.server, s.db, NEW, b"new", key)
+    notify(s.server, s.db, HASH, event, key)
+
+
 def _set_pairs(s: Session, argv: list[bytes], name: str) -> int:
     """HSET/HMSET: store argv[2:] as field/value pairs; the count of new fields."""
     if len(argv) % 2:
@@ -89,6 +100,8 @@ def _set_pairs(s: Session, argv: list[bytes], name: str) -> int:
         db.add(key, h)
     else:
         db.modified(key)
+    if s.server.notify_flags:
+        _written(s, b"hset", key, created)
     return len(h) - before
 
 
@@ -113,12 +126,16 @@ def hsetnx(s: Session, argv: list[bytes]) -> Reply:
         h[field] = value
         _grew(s, h, max(len(field), len(value)))
         db.add(key, h)
+        if s.server.notify_flags:
+            _written(s, b"hset", key, True)
         return 1
     if field in h:
         return 0
     h[field] = value
     _grew(s, h, max(len(field), len(value)))
     db.modified(key)
+    if s.server.notify_flags:
+        _written(s, b"hset", key, False)
     return 1
 
 
@@ -194,6 +211,12 @@ def hdel(s: Session, argv: list[bytes]) -> Reply:
         db.remove(key)
     elif deleted:
         db.modified(key)
+    else:
+        return 0
+    if s.server.notify_flags:
+        notify(s.server, db, HASH, b"hdel", key)
+        if not h:
+            notify(s.server, db, GENERIC, b"del", key)
     return deleted
 
 
@@ -215,6 +238,7 @@ def hincrby(s: Session, argv: list[bytes]) -> Reply:
     if result > INT64_MAX or result < INT64_MIN:
         raise errors.err(errors.OVERFLOW)
     text = b"%d" % result
+    created = h is None
     if h is None:
         h = Hash()
         h[field] = text
@@ -224,6 +248,8 @@ def hincrby(s: Session, argv: list[bytes]) -> Reply:
         h[field] = text
         _grew(s, h, max(len(field), len(text)))
         db.modified(key)
+    if s.server.notify_flags:
+        _written(s, b"hincrby", key, created)
     return result
 
 
@@ -249,6 +275,7 @@ def hincrbyfloat(s: Session, argv: list[bytes]) -> Reply:
     if not total.finite:
         raise errors.err(errors.INCR_NAN_OR_INF)
     text = longdouble.format_human(total)
+    created = h is None
     if h is None:
         h = Hash()
         h[field] = text
@@ -258,6 +285,8 @@ def hincrbyfloat(s: Session, argv: list[bytes]) -> Reply:
         h[field] = text
         _grew(s, h, max(len(field), len(text)))
         db.modified(key)
+    if s.server.notify_flags:
+        _written(s, b"hincrbyfloat", key, created)
     return text
 
 

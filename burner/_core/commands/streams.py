@@ -3,6 +3,11 @@
 Consumer-group commands live in streams_groups.py. ID parsing follows
 Redis's streamParseID: "ms-seq", or "ms" with the sequence filled in by
 context; "-" and "+" for the extremes; "(" for exclusive range bounds.
+
+Keyspace events follow Redis 7.0: XADD sends ``new`` (when it creates the
+stream), ``xadd``, then ``xtrim`` if its MAXLEN/MINID removed entries; XDEL
+and XTRIM speak only when they removed something; XSETID always does. A
+stream is never deleted for being empty, so no ``del`` comes from here.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import re
 
 from .. import errors
 from ..blocking import block
+from ..notify import NEW, STREAM, notify
 from ..parse import maybe_int, to_int
 from ..registry import command
 from ..replies import Block, Reply
@@ -255,11 +261,18 @@ def xadd(s: Session, argv: list[bytes]) -> Reply:
         else:
             sid = _next_id(last)
     stream.append(sid, list(fields))
-    apply_trim(s, stream, spec)
+    trimmed = apply_trim(s, stream, spec)
     if created:
         s.db.add(key, stream)
     else:
         s.db.modified(key)
+    if s.server.notify_flags:
+        server, db = s.server, s.db
+        if created:
+            notify(server, db, NEW, b"new", key)
+        notify(server, db, STREAM, b"xadd", key)
+        if trimmed:
+            notify(server, db, STREAM, b"xtrim", key)
     return format_id(sid)
 
 
@@ -311,6 +324,8 @@ def xdel(s: Session, argv: list[bytes]) -> Reply:
     deleted = sum(1 for sid in ids if stream.delete(sid))
     if deleted:
         s.db.modified(argv[1])
+        if s.server.notify_flags:
+            notify(s.server, s.db, STREAM, b"xdel", argv[1])
     return deleted
 
 
@@ -336,6 +351,8 @@ def xtrim(s: Session, argv: list[bytes]) -> Reply:
     removed = apply_trim(s, stream, spec)
     if removed:
         s.db.modified(argv[1])
+        if s.server.notify_flags:
+            notify(s.server, s.db, STREAM, b"xtrim", argv[1])
     return removed
 
 
@@ -378,6 +395,8 @@ def xsetid(s: Session, argv: list[bytes]) -> Reply:
     if max_deleted is not None:
         stream.max_deleted_id = max_deleted
     s.db.modified(argv[1])
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, b"xsetid", argv[1])
     from ..replies import OK
 
     return OK

@@ -5,11 +5,20 @@ A group's pending entries list (PEL) maps ID -> (consumer, delivery time,
 delivery count); ``>`` reads deliver new entries and add them to the PEL
 (unless NOACK); history reads return the consumer's own pending entries, with
 a nil body for entries deleted from the stream since.
+
+Consumers come into being as in Redis 7.0: XGROUP CREATECONSUMER, an
+XREADGROUP that serves the stream (new entries for ``>``, or any history
+read), and an XCLAIM/XAUTOCLAIM that claims an entry; each creation sends
+the ``xgroup-createconsumer`` keyspace event. The other events are the XGROUP
+subcommands' (``xgroup-create``, after ``new`` when MKSTREAM made the key,
+``xgroup-setid``, ``xgroup-destroy``, ``xgroup-delconsumer``), sent only when
+the subcommand changed something.
 """
 
 from __future__ import annotations
 
 from .. import errors
+from ..notify import NEW, STREAM, notify
 from ..parse import to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -38,6 +47,18 @@ from .streams import (
     parse_range_start,
     parse_streams_tail,
 )
+
+
+def _event(s: Session, event: bytes, key: bytes) -> None:
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, event, key)
+
+
+def _new_consumer(s: Session, key: bytes, group: Group, name: bytes, now: int) -> Consumer:
+    consumer = group.consumers[name] = Consumer(name, now)
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, b"xgroup-createconsumer", key)
+    return consumer
 
 
 def _text(raw: bytes) -> str:
@@ -107,6 +128,10 @@ def xgroup_create(s: Session, argv: list[bytes]) -> Reply:
         s.db.add(key, stream)
     else:
         s.db.modified(key)
+    if s.server.notify_flags:
+        if created:
+            notify(s.server, s.db, NEW, b"new", key)
+        notify(s.server, s.db, STREAM, b"xgroup-create", key)
     return OK
 
 
@@ -123,6 +148,7 @@ def xgroup_setid(s: Session, argv: list[bytes]) -> Reply:
     group.last_id = _group_id(stream, argv[4])
     group.entries_read = INVALID if entries_read is None else entries_read
     s.db.modified(key)
+    _event(s, b"xgroup-setid", key)
     return OK
 
 
@@ -132,6 +158,7 @@ def xgroup_destroy(s: Session, argv: list[bytes]) -> Reply:
     if stream.groups.pop(argv[3], None) is None:
         return 0
     s.db.modified(argv[2])
+    _event(s, b"xgroup-destroy", argv[2])
     return 1
 
 
@@ -148,10 +175,11 @@ def _group_for_consumer_cmd(s: Session, key: bytes, name: bytes) -> Group:
 @command("xgroup|createconsumer", 5, "write denyoom", keys=(2, 2, 1), category="stream")
 def xgroup_createconsumer(s: Session, argv: list[bytes]) -> Reply:
     group = _group_for_consumer_cmd(s, argv[2], argv[3])
-    _, created = group.consumer(argv[4], s.server.clock.ms())
-    if created:
-        s.db.modified(argv[2])
-    return 1 if created else 0
+    if argv[4] in group.consumers:
+        return 0
+    _new_consumer(s, argv[2], group, argv[4], s.server.clock.ms())
+    s.db.modified(argv[2])
+    return 1
 
 
 @command("xgroup|delconsumer", 5, "write", keys=(2, 2, 1), category="stream")
@@ -164,6 +192,7 @@ def xgroup_delconsumer(s: Session, argv: list[bytes]) -> Reply:
     for sid in consumer.pending:
         del group.pel[sid]
     s.db.modified(argv[2])
+    _event(s, b"xgroup-delconsumer", argv[2])
     return pending
 
 
@@ -244,14 +273,15 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
     pairs: list[tuple[bytes, Reply]] = []
     served = False
     for key, start, (stream, group) in zip(keys, starts, groups):
-        consumer, created = group.consumer(consumer_name, now)
-        consumer.seen_ms = now
+        # Redis 7.0 creates the consumer only when it serves this stream.
+        found = group.consumers.get(consumer_name)
+        if found is not None:
+            found.seen_ms = now
         if start is None:
             items = stream.range(_next_id(group.last_id), MAX_ID, count) if group.last_id < MAX_ID else []
             if not items:
-                if created:
-                    s.db.modified(key)
                 continue
+            consumer = found or _new_consumer(s, key, group, consumer_name, now)
             served = True
             consumer.active_ms = now
             for sid, _fields in items:
@@ -261,6 +291,7 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
             pairs.append((key, entries_reply(items)))
             s.db.modified(key)
         else:
+            consumer = found or _new_consumer(s, key, group, consumer_name, now)
             served = True
             consumer.active_ms = now
             history: list[Reply] = []
@@ -445,17 +476,26 @@ def xclaim(s: Session, argv: list[bytes]) -> Reply:
                 group.ack(sid)
                 changed = True
             continue
+        forced = pe is None
         if pe is None:
             if not force:
                 continue
             if consumer is None:
-                consumer, _ = group.consumer(consumer_name, now)
-            pe = group.pel[sid] = PendingEntry(consumer, now, 0)
+                consumer = group.consumers.get(consumer_name) or _new_consumer(
+                    s, key, group, consumer_name, now
+                )
+            # Redis starts a forced entry's delivery count at 1, then the claim
+            # below counts one more delivery (unless JUSTID or RETRYCOUNT).
+            pe = group.pel[sid] = PendingEntry(consumer, now, 1)
             consumer.pending.add(sid)
-        if min_idle and now - pe.delivered_ms < min_idle:
+        # An entry FORCE just added to the PEL has no owner yet: MIN-IDLE-TIME
+        # does not apply to it.
+        if min_idle and not forced and now - pe.delivered_ms < min_idle:
             continue
         if consumer is None:
-            consumer, _ = group.consumer(consumer_name, now)
+            consumer = group.consumers.get(consumer_name) or _new_consumer(
+                s, key, group, consumer_name, now
+            )
         _claim(group, consumer, sid, pe)
         pe.delivered_ms = delivery if delivery is not None else now
         if retry is not None:
@@ -486,7 +526,7 @@ def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
     while i < n:
         opt = argv[i].lower()
         if opt == b"count" and i + 1 < n:
-            count = to_int(argv[i + 1])
+            count = to_int(argv[i + 1], "ERR COUNT must be > 0")
             if count < 1 or count > (2**63 - 1) // 10:
                 raise errors.err("ERR COUNT must be > 0")
             i += 2
@@ -511,11 +551,14 @@ def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
         pe = group.pel[sid]
         if sid not in stream.entries:
             deleted.append(format_id(sid))
+            count -= 1  # COUNT bounds the reply, deleted IDs included
             continue
         if min_idle and now - pe.delivered_ms < min_idle:
             continue
         if consumer is None:
-            consumer, _ = group.consumer(consumer_name, now)
+            consumer = group.consumers.get(consumer_name) or _new_consumer(
+                s, key, group, consumer_name, now
+            )
         _claim(group, consumer, sid, pe)
         pe.delivered_ms = now
         if not justid:
