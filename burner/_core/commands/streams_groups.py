@@ -49,11 +49,6 @@ from .streams import (
 )
 
 
-def _event(s: Session, event: bytes, key: bytes) -> None:
-    if s.server.notify_flags:
-        notify(s.server, s.db, STREAM, event, key)
-
-
 def _new_consumer(s: Session, key: bytes, group: Group, name: bytes, now: int) -> Consumer:
     consumer = group.consumers[name] = Consumer(name, now)
     if s.server.notify_flags:
@@ -148,7 +143,8 @@ def xgroup_setid(s: Session, argv: list[bytes]) -> Reply:
     group.last_id = _group_id(stream, argv[4])
     group.entries_read = INVALID if entries_read is None else entries_read
     s.db.modified(key)
-    _event(s, b"xgroup-setid", key)
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, b"xgroup-setid", key)
     return OK
 
 
@@ -158,7 +154,8 @@ def xgroup_destroy(s: Session, argv: list[bytes]) -> Reply:
     if stream.groups.pop(argv[3], None) is None:
         return 0
     s.db.modified(argv[2])
-    _event(s, b"xgroup-destroy", argv[2])
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, b"xgroup-destroy", argv[2])
     return 1
 
 
@@ -192,7 +189,8 @@ def xgroup_delconsumer(s: Session, argv: list[bytes]) -> Reply:
     for sid in consumer.pending:
         del group.pel[sid]
     s.db.modified(argv[2])
-    _event(s, b"xgroup-delconsumer", argv[2])
+    if s.server.notify_flags:
+        notify(s.server, s.db, STREAM, b"xgroup-delconsumer", argv[2])
     return pending
 
 
