@@ -483,6 +483,44 @@ def test_claim_events(pair: Pair, flags: str) -> None:
     pair.check(lambda r: r.xinfo_consumers("s", "g"), normalize=_consumer_names)
 
 
+# --- inside MULTI/EXEC and scripts ------------------------------------------------------
+
+
+def _transaction(r: redis.Redis) -> Any:
+    pipe = r.pipeline(transaction=True)
+    pipe.hset("th", "a", "1")
+    pipe.hincrby("th", "n", 2)
+    pipe.xadd("ts", {"a": "1"}, id="1-1", maxlen=0, approximate=False)
+    pipe.xgroup_create("ts", "g", "$")
+    pipe.hdel("th", "a", "n")
+    return pipe.execute()
+
+
+_SCRIPT = """
+redis.call('HSET', KEYS[1], 'f', 'v')
+redis.call('HSETNX', KEYS[1], 'f', 'v')
+redis.call('XADD', KEYS[2], '5-1', 'a', '1')
+redis.call('XGROUP', 'CREATECONSUMER', KEYS[2], 'g', 'c')
+redis.call('XREADGROUP', 'GROUP', 'g', 'd', 'STREAMS', KEYS[2], '>')
+redis.call('HDEL', KEYS[1], 'f')
+return 1
+"""
+
+
+@pytest.mark.parametrize("flags", ["KEAn", "Et"])
+def test_events_from_transactions_and_scripts(pair: Pair, flags: str) -> None:
+    events = compare_events(
+        pair,
+        flags,
+        [
+            _transaction,
+            lambda r: r.eval(_SCRIPT, 2, "th", "ts"),
+            ("EVAL", "redis.call('HSET', KEYS[1], 'x', 'y'); return redis.call('HINCRBY', KEYS[1], 'x', 1)", "1", "th"),
+        ],
+    )
+    assert events
+
+
 # --- blocked XREADGROUP ---------------------------------------------------------------
 
 
