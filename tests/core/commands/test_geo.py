@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import burner
+import burner.aio
 from burner._core.commands import geo
 from burner._core.values.zset import ZSet
 from tests.oracle import Pair, RedisServerProcess, make_pair, sorted_reply
@@ -625,6 +626,31 @@ def test_geo_notifications_and_watch(pair: Pair, redis_server: RedisServerProces
                 outcomes.append("aborted")
         other.close()
         assert outcomes == ["aborted", "aborted", [1]]
+
+
+@pytest.mark.anyio
+async def test_async_client(redis_server: RedisServerProcess) -> None:
+    """The async facade answers as the real server does, under asyncio and trio."""
+    for protocol in (2, 3):
+        r = burner.aio.Redis(protocol=protocol, decode_responses=True)
+        real = redis_server.client(protocol=protocol, decode_responses=True)
+        real.delete("ageo", "adst")
+        real.geoadd("ageo", _flat(PLACES))
+        assert await r.geoadd("ageo", _flat(PLACES)) == len(PLACES)
+        assert await r.geopos("ageo", "Rome", "nope") == real.geopos("ageo", "Rome", "nope")
+        assert await r.geohash("ageo", "Rome") == real.geohash("ageo", "Rome")
+        assert await r.geodist("ageo", "Rome", "Paris", "km") == real.geodist("ageo", "Rome", "Paris", "km")
+        got = await r.geosearch("ageo", member="Rome", radius=2000, unit="km", sort="ASC", withdist=True, withcoord=True)
+        assert got == real.geosearch("ageo", member="Rome", radius=2000, unit="km", sort="ASC", withdist=True, withcoord=True)
+        radius = await r.georadius("ageo", 15, 37, 500, "km", withhash=True, sort="DESC")
+        assert radius == real.georadius("ageo", 15, 37, 500, "km", withhash=True, sort="DESC")
+        stored = await r.geosearchstore("adst", "ageo", member="Rome", radius=2000, unit="km", storedist=True)
+        assert stored == real.geosearchstore("adst", "ageo", member="Rome", radius=2000, unit="km", storedist=True)
+        assert await r.zrange("adst", 0, -1, withscores=True) == real.zrange("adst", 0, -1, withscores=True)
+        with pytest.raises(redis.ResponseError, match="could not decode requested zset member"):
+            await r.georadiusbymember("ageo", "nope", 1, "km")
+        await r.aclose()
+        real.close()
 
 
 # --- random coordinates -------------------------------------------------------------------
