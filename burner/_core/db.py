@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import errors
-from .notify import EXPIRED, notify
+from .notify import EXPIRED, NEW, notify
 from .values import Value
 
 if TYPE_CHECKING:
@@ -72,15 +72,21 @@ class Db:
     # --- writes --------------------------------------------------------------
     def put(self, key: bytes, value: Value, keep_ttl: bool = False) -> None:
         """Store ``value`` at ``key`` (the SET rule: any old TTL goes unless kept)."""
-        self.data[key] = value
+        data = self.data
+        created = key not in data
+        data[key] = value
         if not keep_ttl and self.expires:
             self.expires.pop(key, None)
         self.modified(key)
+        if created and self.server.notify_flags:
+            notify(self.server, self, NEW, b"new", key)
 
     def add(self, key: bytes, value: Value) -> None:
         """Store a new value at a key known to be absent."""
         self.data[key] = value
         self.modified(key)
+        if self.server.notify_flags:
+            notify(self.server, self, NEW, b"new", key)
 
     def delete(self, key: bytes) -> bool:
         if self.lookup(key) is None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import burner
-from tests.oracle import Pair
+from tests.oracle import Pair, keyspace_events
 
 
 @pytest.mark.parametrize("flags", ["KEA", "Kgx", "A", "Em", "En", "", "KE$lshzxetdnm", "xE"])
@@ -59,3 +59,24 @@ def test_active_sweep_emits_expired_with_virtual_clock() -> None:
     assert keys == [b"a", b"b"]
     assert r.dbsize() == 0
     p.close()
+
+
+NEW_EVENT_SCRIPT: list[tuple[str, ...]] = [
+    ("SET", "s1", "v"), ("SET", "s1", "w"), ("SETBIT", "b1", "7", "1"), ("APPEND", "s2", "x"),
+    ("INCR", "n1"), ("MSET", "m1", "1", "m2", "2"), ("LPUSH", "l1", "a"), ("RPUSH", "l1", "b"),
+    ("LMOVE", "l1", "l2", "LEFT", "RIGHT"), ("SADD", "z1", "a"), ("SINTERSTORE", "z2", "z1"),
+    ("ZADD", "q1", "1", "a"), ("ZUNIONSTORE", "q2", "1", "q1"), ("HSET", "h1", "f", "v"),
+    ("XADD", "x1", "1-1", "f", "v"), ("PFADD", "p1", "a"), ("GEOADD", "g1", "13.36", "38.11", "pa"),
+    ("COPY", "s1", "c1"), ("RENAME", "c1", "c2"), ("SET", "e1", "v", "PX", "100000"),
+    ("GETEX", "e1", "PERSIST"), ("DEL", "s1"), ("SET", "s1", "again"),
+]
+
+
+@pytest.mark.parametrize("flags", ["KEAn", "En"])
+def test_new_key_events_across_families(pair: Pair, flags: str) -> None:
+    pair.both(lambda r: r.config_set("notify-keyspace-events", flags))
+    try:
+        events = pair.check(lambda r: keyspace_events(r, NEW_EVENT_SCRIPT))
+        assert any(data in (b"new", "new") or channel in (b"__keyevent@0__:new", "__keyevent@0__:new") for channel, data in events)
+    finally:
+        pair.both(lambda r: r.config_set("notify-keyspace-events", ""))

@@ -24,7 +24,7 @@ import random
 from itertools import islice
 
 from .. import errors, longdouble, scan
-from ..notify import GENERIC, HASH, NEW, notify
+from ..notify import GENERIC, HASH, notify
 from ..parse import INT64_MAX, INT64_MIN, maybe_int, to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -67,10 +67,8 @@ def _grew(s: Session, h: Hash, longest: int) -> None:
         h.big = True
 
 
-def _written(s: Session, event: bytes, key: bytes, created: bool) -> None:
+def _written(s: Session, event: bytes, key: bytes) -> None:
     """Publish a hash write (callers test ``notify_flags`` first)."""
-    if created:
-        notify(s.server, s.db, NEW, b"new", key)
     notify(s.server, s.db, HASH, event, key)
 
 
@@ -101,7 +99,7 @@ def _set_pairs(s: Session, argv: list[bytes], name: str) -> int:
     else:
         db.modified(key)
     if s.server.notify_flags:
-        _written(s, b"hset", key, created)
+        _written(s, b"hset", key)
     return len(h) - before
 
 
@@ -127,7 +125,7 @@ def hsetnx(s: Session, argv: list[bytes]) -> Reply:
         _grew(s, h, max(len(field), len(value)))
         db.add(key, h)
         if s.server.notify_flags:
-            _written(s, b"hset", key, True)
+            _written(s, b"hset", key)
         return 1
     if field in h:
         return 0
@@ -135,7 +133,7 @@ def hsetnx(s: Session, argv: list[bytes]) -> Reply:
     _grew(s, h, max(len(field), len(value)))
     db.modified(key)
     if s.server.notify_flags:
-        _written(s, b"hset", key, False)
+        _written(s, b"hset", key)
     return 1
 
 
@@ -238,7 +236,6 @@ def hincrby(s: Session, argv: list[bytes]) -> Reply:
     if result > INT64_MAX or result < INT64_MIN:
         raise errors.err(errors.OVERFLOW)
     text = b"%d" % result
-    created = h is None
     if h is None:
         h = Hash()
         h[field] = text
@@ -249,7 +246,7 @@ def hincrby(s: Session, argv: list[bytes]) -> Reply:
         _grew(s, h, max(len(field), len(text)))
         db.modified(key)
     if s.server.notify_flags:
-        _written(s, b"hincrby", key, created)
+        _written(s, b"hincrby", key)
     return result
 
 
@@ -275,7 +272,6 @@ def hincrbyfloat(s: Session, argv: list[bytes]) -> Reply:
     if not total.finite:
         raise errors.err(errors.INCR_NAN_OR_INF)
     text = longdouble.format_human(total)
-    created = h is None
     if h is None:
         h = Hash()
         h[field] = text
@@ -286,7 +282,7 @@ def hincrbyfloat(s: Session, argv: list[bytes]) -> Reply:
         _grew(s, h, max(len(field), len(text)))
         db.modified(key)
     if s.server.notify_flags:
-        _written(s, b"hincrbyfloat", key, created)
+        _written(s, b"hincrbyfloat", key)
     return text
 
 

@@ -16,7 +16,7 @@ import re
 
 from .. import errors
 from ..blocking import block
-from ..notify import NEW, STREAM, notify
+from ..notify import STREAM, notify
 from ..parse import maybe_int, to_int
 from ..registry import command
 from ..replies import Block, Reply
@@ -268,8 +268,6 @@ def xadd(s: Session, argv: list[bytes]) -> Reply:
         s.db.modified(key)
     if s.server.notify_flags:
         server, db = s.server, s.db
-        if created:
-            notify(server, db, NEW, b"new", key)
         notify(server, db, STREAM, b"xadd", key)
         if trimmed:
             notify(server, db, STREAM, b"xtrim", key)

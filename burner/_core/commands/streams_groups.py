@@ -18,7 +18,7 @@ the subcommand changed something.
 from __future__ import annotations
 
 from .. import errors
-from ..notify import NEW, STREAM, notify
+from ..notify import STREAM, notify
 from ..parse import to_int
 from ..registry import command
 from ..replies import OK, Reply
@@ -124,8 +124,6 @@ def xgroup_create(s: Session, argv: list[bytes]) -> Reply:
     else:
         s.db.modified(key)
     if s.server.notify_flags:
-        if created:
-            notify(s.server, s.db, NEW, b"new", key)
         notify(s.server, s.db, STREAM, b"xgroup-create", key)
     return OK
 

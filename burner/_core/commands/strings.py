@@ -213,11 +213,14 @@ def mset(s: Session, argv: list[bytes]) -> Reply:
     if len(argv) % 2 == 0:
         raise errors.err(errors.wrong_arity("mset"))
     put = s.db.put
+    if not s.server.notify_flags:
+        for i in range(1, len(argv), 2):
+            put(argv[i], argv[i + 1])
+        return OK
+    # Redis announces each key as it sets it ("new" then "set", key by key).
     for i in range(1, len(argv), 2):
         put(argv[i], argv[i + 1])
-    if s.server.notify_flags:
-        for i in range(1, len(argv), 2):
-            notify(s.server, s.db, STRING, b"set", argv[i])
+        notify(s.server, s.db, STRING, b"set", argv[i])
     return OK
 
 
