@@ -17,7 +17,8 @@ from typing import Any
 
 import redis
 from redis._parsers import BaseParser
-from redis.exceptions import DataError, ResponseError
+from redis._parsers.encoders import Encoder
+from redis.exceptions import ResponseError
 
 from ._core.parse import format_double
 from ._core.replies import (
@@ -87,20 +88,11 @@ def encode_args(args: tuple[Any, ...], encoding: str, errors: str) -> list[bytes
 
 
 def _encode_other(value: Any, encoding: str, errors: str) -> bytes:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    if isinstance(value, bool):
-        raise DataError(
-            "Invalid input of type: 'bool'. Convert to a bytes, string, int or float first."
-        )
-    if isinstance(value, (int, float)):
-        return repr(value).encode()
-    if isinstance(value, str):
-        return value.encode(encoding, errors)
-    raise DataError(
-        f"Invalid input of type: '{type(value).__name__}'. "
-        f"Convert to a bytes, string, int or float first."
-    )
+    """Anything but str/bytes/int/float: exactly what the installed redis-py's
+    Encoder accepts or refuses (redis-py 6 refuses bytearray, later releases
+    take it)."""
+    encoder: Any = Encoder(encoding, errors, False)  # type: ignore[no-untyped-call,unused-ignore]
+    return bytes(encoder.encode(value))
 
 
 class Bridge:

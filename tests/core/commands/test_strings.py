@@ -661,12 +661,11 @@ def test_arity(pair: Pair, name: str) -> None:
     pair.cmd(name, "k", "1", "2", "3", "4")
 
 
-def test_redis_py_errors_are_data_errors() -> None:
-    r = burner.Redis()
-    with pytest.raises(redis.DataError):
-        r.set("k", "v", ex=1, px=1)
-    with pytest.raises(redis.DataError):
-        r.getex("k", ex=1, persist=True)
+def test_conflicting_expiry_arguments_fail_as_with_redis_py(pair: Pair) -> None:
+    # redis-py 8 refuses these itself (DataError); redis-py 6 sends them and
+    # the server answers with a syntax error. Either way burner matches.
+    pair.check(lambda r: r.set("k", "v", ex=1, px=1))
+    pair.check(lambda r: r.getex("k", ex=1, persist=True))
 
 
 @pytest.mark.filterwarnings("ignore:Call to deprecated setex")
