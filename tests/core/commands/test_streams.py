@@ -165,6 +165,11 @@ def test_xdel_and_xsetid(pair: Pair) -> None:
     pair.cmd("XSETID", "s", "20-1", "FOO")
     pair.cmd("XSETID", "nokey", "1-1")
     pair.cmd("XINFO", "STREAM", "s", normalize=_drop(TIMES))
+    # Back down, but not below the newest entry left in the stream.
+    pair.cmd("XSETID", "s", "6-0")
+    pair.cmd("XSETID", "s", "5-0")
+    pair.cmd("XINFO", "STREAM", "s", normalize=_drop(TIMES))
+    pair.cmd("XSETID", "s", "30-0")
     pair.cmd("XADD", "s", "15-1", "a", "b")
     pair.cmd("XADD", "s", "*", "a", "b", normalize=lambda v: None)
     pair.cmd("XDEL", "s", "1-1", "4-1", "5-1")
