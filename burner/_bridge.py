@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -119,7 +119,7 @@ class Bridge:
         encoding: str,
         encoding_errors: str,
         client_name: str | None,
-        callbacks: Mapping[str, Callable[..., Any]],
+        callbacks: dict[Any, Callable[..., Any]],
     ) -> None:
         self.server = server
         self.lock = server.lock

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# ``ServerState.next_sweep_ms`` when no database has a deadline to sweep.
+NEVER = 1 << 62
+
 
 class Db:
     __slots__ = ("clock", "data", "deadlines", "expires", "index", "server", "watchers")
@@ -116,6 +119,9 @@ class Db:
         else:
             self.expires[key] = deadline_ms
             heapq.heappush(self.deadlines, (deadline_ms, key))
+            server = self.server
+            if server.next_sweep_ms == NEVER:
+                server.next_sweep_ms = 0  # the active sweep has work again
             self.modified(key)
 
     def persist(self, key: bytes) -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .blocking import Blocking
 from .clock import Clock
-from .db import Db
+from .db import NEVER, Db
 from .pubsub import PubSubRegistry
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class ServerState:
         self.pubsub = PubSubRegistry()
         self.notify_flags = 0  # parsed notify-keyspace-events (see notify.py)
         self._next_client_id = 1
-        self._next_sweep_ms = 0
+        self.next_sweep_ms = 0
         self.started_ms = self.clock.ms()
         # Blocked clients (D3): per (db, key) the FIFO of waiters; see blocking.py.
         self.blocking = Blocking()
@@ -81,11 +81,20 @@ class ServerState:
         return cid
 
     def sweep_if_due(self) -> None:
-        """Run the active expiry sweep at most every SWEEP_INTERVAL_MS."""
-        now = self.clock.ms()
-        if now < self._next_sweep_ms:
+        """Run the active expiry sweep at most every SWEEP_INTERVAL_MS, and not
+        at all while no key has a deadline (``next_sweep_ms`` is then NEVER)."""
+        if self.next_sweep_ms == NEVER:
             return
-        self._next_sweep_ms = now + self.SWEEP_INTERVAL_MS
+        now = self.clock.ms()
+        if now < self.next_sweep_ms:
+            return
+        self.next_sweep_ms = now + self.SWEEP_INTERVAL_MS
+        pending = False
         for db in self.dbs:
             if db.deadlines:
                 db.sweep(now)
+                pending = pending or bool(db.deadlines)
+        if not pending:
+            # Nothing left to sweep: the hot paths skip the clock until
+            # Db.set_expiry arms the sweep again.
+            self.next_sweep_ms = NEVER

@@ -8,9 +8,9 @@ asyncio: waits go through anyio, so the client runs under trio too.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import redis.asyncio
@@ -18,6 +18,7 @@ import redis.asyncio.client
 from redis.exceptions import WatchError
 from redis.typing import KeyT
 
+from .. import _direct
 from .._bridge import attach, memory_server
 from .._core.replies import Block
 from .._core.server import Server
@@ -25,6 +26,29 @@ from ._wait import wait_for_keys
 from .lock import Lock
 from .pipeline import Pipeline
 from .pubsub import PubSub
+
+if TYPE_CHECKING:
+    from redis.typing import (
+        AbsExpiryT,
+        AnyKeyT,
+        EncodableT,
+        ExpiryT,
+        FieldT,
+        GroupT,
+        KeysT,
+        StreamIdT,
+        XReadGroupResponse,
+        ZScoreBoundT,
+        ZSetRangeResponse,
+    )
+
+# What the direct paths return unless a user-set callback returned something
+# else (which may be awaitable, as redis-py's async client allows).
+PLAIN = frozenset({bytes, str, int, float, bool, type(None), list, dict})
+
+
+async def settle(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
 
 
 class Redis(redis.asyncio.Redis):
@@ -54,6 +78,168 @@ class Redis(redis.asyncio.Redis):
         if inspect.isawaitable(result):
             return await result
         return result
+
+    # --- hot commands: the sync direct paths (burner/_direct.py), which never
+    # wait; anything they hand to redis-py's own method comes back awaitable.
+    async def get(self, name: KeyT) -> bytes | str | None:
+        value = _direct.get(self, name)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def set(
+        self,
+        name: KeyT,
+        value: EncodableT,
+        ex: ExpiryT | None = None,
+        px: ExpiryT | None = None,
+        nx: bool = False,
+        xx: bool = False,
+        keepttl: bool = False,
+        get: bool = False,
+        exat: AbsExpiryT | None = None,
+        pxat: AbsExpiryT | None = None,
+        ifeq: bytes | str | None = None,
+        ifne: bytes | str | None = None,
+        ifdeq: str | None = None,
+        ifdne: str | None = None,
+    ) -> bool | str | bytes | None:
+        result = _direct.set(
+            self, name, value, ex, px, nx, xx, keepttl, get, exat, pxat, ifeq, ifne, ifdeq, ifdne
+        )
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def mget(self, keys: KeysT, *args: EncodableT) -> list[bytes | str | None]:
+        value = _direct.mget(self, keys, *args)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def incrby(self, name: KeyT, amount: int = 1) -> int:
+        value = _direct.incrby(self, name, amount)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    incr = incrby
+
+    async def expire(
+        self,
+        name: KeyT,
+        time: ExpiryT,
+        nx: bool = False,
+        xx: bool = False,
+        gt: bool = False,
+        lt: bool = False,
+    ) -> bool:
+        value = _direct.expire(self, name, time, nx, xx, gt, lt)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def delete(self, *names: KeyT) -> int:
+        value = _direct.delete(self, *names)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def exists(self, *names: KeyT) -> int:
+        value = _direct.exists(self, *names)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def hget(self, name: KeyT, key: FieldT) -> bytes | str | None:
+        value = _direct.hget(self, name, key)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def hset(
+        self,
+        name: KeyT,
+        key: FieldT | None = None,
+        value: EncodableT | None = None,
+        mapping: Mapping[FieldT, EncodableT] | None = None,
+        items: Sequence[EncodableT] | None = None,
+    ) -> int:
+        result = _direct.hset(self, name, key, value, mapping, items)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def hgetall(self, name: KeyT) -> dict[bytes | str, bytes | str]:
+        value = _direct.hgetall(self, name)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def sadd(self, name: KeyT, *values: FieldT) -> int:
+        value = _direct.sadd(self, name, *values)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def sismember(self, name: KeyT, value: str) -> Literal[0] | Literal[1]:
+        result = _direct.sismember(self, name, value)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def zadd(
+        self,
+        name: KeyT,
+        mapping: Mapping[AnyKeyT, EncodableT],
+        nx: bool = False,
+        xx: bool = False,
+        ch: bool = False,
+        incr: bool = False,
+        gt: bool = False,
+        lt: bool = False,
+    ) -> int | float | None:
+        value = _direct.zadd(self, name, mapping, nx, xx, ch, incr, gt, lt)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def zrangebyscore(
+        self,
+        name: KeyT,
+        min: ZScoreBoundT,
+        max: ZScoreBoundT,
+        start: int | None = None,
+        num: int | None = None,
+        withscores: bool = False,
+        score_cast_func: type | Callable[..., Any] = float,
+    ) -> ZSetRangeResponse:
+        value = _direct.zrangebyscore(self, name, min, max, start, num, withscores, score_cast_func)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def zrem(self, name: KeyT, *values: FieldT) -> int:
+        value = _direct.zrem(self, name, *values)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def xadd(
+        self,
+        name: KeyT,
+        fields: dict[FieldT, EncodableT],
+        id: StreamIdT = "*",
+        maxlen: int | None = None,
+        approximate: bool = True,
+        nomkstream: bool = False,
+        minid: StreamIdT | None = None,
+        limit: int | None = None,
+        ref_policy: Literal["KEEPREF", "DELREF", "ACKED"] | None = None,
+        idmpauto: str | None = None,
+        idmp: tuple[str, bytes] | None = None,
+    ) -> bytes | str:
+        value = _direct.xadd(
+            self, name, fields, id, maxlen, approximate, nomkstream, minid, limit,
+            ref_policy, idmpauto, idmp,
+        )
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def xreadgroup(
+        self,
+        groupname: str,
+        consumername: str,
+        streams: dict[KeyT, StreamIdT],
+        count: int | None = None,
+        block: int | None = None,
+        noack: bool = False,
+        claim_min_idle_time: int | None = None,
+        max_count: int | None = None,
+        max_size: int | None = None,
+    ) -> XReadGroupResponse:
+        value = _direct.xreadgroup(
+            self, groupname, consumername, streams, count, block, noack,
+            claim_min_idle_time, max_count, max_size,
+        )
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def xack(self, name: KeyT, groupname: GroupT, *ids: StreamIdT) -> int:
+        value = _direct.xack(self, name, groupname, *ids)
+        return value if value.__class__ in PLAIN else await settle(value)
+
+    async def evalsha(self, sha: str, numkeys: int, *keys_and_args: KeyT | EncodableT) -> Any:
+        value = _direct.evalsha(self, sha, numkeys, *keys_and_args)
+        return value if value.__class__ in PLAIN else await settle(value)
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         """A pipeline whose commands run on this client's Server (see aio/pipeline.py)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import redis
 
+from .. import _direct
 from .._bridge import attach, memory_server
 from .._core.replies import Block
 from .._core.server import Server
@@ -47,6 +48,27 @@ class Redis(redis.Redis):
         if type(reply) is Block:
             reply = wait_for_keys(bridge, argv, reply)
         return bridge.finish(args[0], reply, options)
+
+    # Hot commands: straight to their core handler (see burner/_direct.py).
+    get = _direct.get
+    set = _direct.set
+    mget = _direct.mget
+    incr = incrby = _direct.incrby
+    expire = _direct.expire
+    delete = _direct.delete
+    exists = _direct.exists
+    hget = _direct.hget
+    hset = _direct.hset
+    hgetall = _direct.hgetall
+    sadd = _direct.sadd
+    sismember = _direct.sismember
+    zadd = _direct.zadd
+    zrangebyscore = _direct.zrangebyscore
+    zrem = _direct.zrem
+    xadd = _direct.xadd
+    xreadgroup = _direct.xreadgroup
+    xack = _direct.xack
+    evalsha = _direct.evalsha
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         """A pipeline whose commands run on this client's Server (see sync/pipeline.py)."""
