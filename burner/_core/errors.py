@@ -341,3 +341,7 @@ def geo_by_one(name: bytes) -> str:
         "ERR exactly one of BYRADIUS and BYBOX can be specified for "
         + name.decode("utf-8", "replace")
     )
+
+# Streams: XADD/XTRIM argument checks (hot-method differential tests)
+XADD_SEQ_OVERFLOW = "ERR Elements are too large to be stored"
+LIMIT_WITHOUT_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"

@@ -186,7 +186,14 @@ def apply_trim(s: Session, stream: Stream, spec: TrimSpec) -> int:
     return stream.trim(spec.maxlen, spec.minid, spec.approx, limit)
 
 
-def _check_limit_usage(spec: TrimSpec) -> None:
+def _check_limit_usage(spec: TrimSpec, xtrim: bool = False) -> None:
+    # Redis's order: a non-zero LIMIT needs a strategy, XTRIM needs one anyway,
+    # and any LIMIT (even 0) needs "~".
+    no_strategy = spec.maxlen is None and spec.minid is None
+    if spec.limit and no_strategy:
+        raise errors.err(errors.LIMIT_WITHOUT_STRATEGY)
+    if xtrim and no_strategy:
+        raise errors.err("ERR syntax error, XTRIM must be called with a trimming strategy")
     if spec.limit is not None and not spec.approx:
         raise errors.err("ERR syntax error, LIMIT cannot be used without the special ~ option")
 
@@ -250,7 +257,7 @@ def xadd(s: Session, argv: list[bytes]) -> Reply:
             raise errors.err(errors.XADD_ID_TOO_SMALL)
         if seq_auto_ms == last[0]:
             if last[1] == U64_MAX:
-                raise errors.err(errors.XADD_ID_TOO_SMALL)
+                raise errors.err(errors.XADD_SEQ_OVERFLOW)
             sid = (seq_auto_ms, last[1] + 1)
         else:
             sid = (seq_auto_ms, 0)
@@ -340,9 +347,7 @@ def xtrim(s: Session, argv: list[bytes]) -> Reply:
             i = parse_limit(argv, i, spec)
         else:
             raise errors.err(errors.SYNTAX)
-    if spec.maxlen is None and spec.minid is None:
-        raise errors.err("ERR syntax error, XTRIM must be called with a trimming strategy")
-    _check_limit_usage(spec)
+    _check_limit_usage(spec, xtrim=True)
     stream = get_stream(s, argv[1])
     if stream is None:
         return 0
