@@ -1,0 +1,1261 @@
+"""The hot redis-py methods on ``burner.Redis``, compared with a real server.
+
+``get``, ``set``, ``mget``, ``incr``, ``incrby``, ``hget``, ``hset``,
+``hgetall``, ``sadd``, ``sismember``, ``zadd``, ``zrangebyscore``, ``zrem``,
+``xadd``, ``xreadgroup``, ``xack``, ``expire``, ``delete``, ``exists`` and
+``evalsha`` are called as *methods* (never through ``execute_command``) on
+burner and on a redis-py client of the oracle server built with the same
+keywords; each call must give the same value, or raise the same exception
+class with the same message (redis-py's own DataError and decoding errors
+included). Whether burner runs a method through ``execute_command`` or
+through a direct override, these results must not change.
+
+Replies that depend on the wall clock (TTLs, IDs made by ``*``) go through
+normalizers that keep what is deterministic about them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, rule
+
+from tests.machine import DifferentialMachine, run_machine
+from tests.oracle import Outcome, Pair
+
+Call = Callable[[redis.Redis], Any]
+Normalizer = Callable[[Any], Any]
+
+
+def outcome(fn: Callable[[], Any]) -> Outcome:
+    """What a call did, Python errors (DataError, UnicodeDecodeError...) included."""
+    try:
+        return Outcome(value=fn())
+    except Exception as exc:
+        return Outcome(error=(type(exc).__name__, str(exc)))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def loose(value: object) -> Any:
+    """An argument outside redis-py's annotations, passed on purpose."""
+    return value
+
+
+def _key_bytes(key: Any) -> bytes:
+    return key if isinstance(key, bytes) else str(key).encode()
+
+
+def same(pair: Pair, fn: Call, normalize: Normalizer = _identity) -> Any:
+    """``fn`` on burner and on Redis: equal values or equal errors. Returns burner's value."""
+    got = outcome(lambda: normalize(fn(pair.burner)))
+    want = outcome(lambda: normalize(fn(pair.real)))
+    assert got == want, f"burner {got} != redis {want}"
+    return got.value
+
+
+def same_all(pair: Pair, calls: list[Call]) -> None:
+    for i, call in enumerate(calls):
+        got = outcome(lambda c=call: c(pair.burner))  # type: ignore[misc]
+        want = outcome(lambda c=call: c(pair.real))  # type: ignore[misc]
+        assert got == want, f"call {i}: burner {got} != redis {want}"
+
+
+def ttl_bucket(value: Any) -> Any:
+    """A TTL in seconds, coarse enough that the clocks of two servers agree."""
+    if isinstance(value, int) and value > 0:
+        return ("ttl", round(value / 50))
+    return value
+
+
+def pttl_bucket(value: Any) -> Any:
+    if isinstance(value, int) and value > 0:
+        return ("pttl", round(value / 50_000))
+    return value
+
+
+_STREAM_ID = re.compile(r"^[0-9]+-[0-9]+$")
+
+
+def stream_id_shape(value: Any) -> Any:
+    """An ID made from the clock: only its shape and type are deterministic."""
+    if isinstance(value, (bytes, str)):
+        text = value.decode() if isinstance(value, bytes) else value
+        return (type(value).__name__, bool(_STREAM_ID.match(text)))
+    return value
+
+
+def ttl(key: Any) -> Call:
+    return lambda r: ttl_bucket(r.ttl(key))
+
+
+def setup(pair: Pair, fn: Call) -> None:
+    """Setup on both sides; the two setups must agree too."""
+    same(pair, fn)
+
+
+@pytest.fixture
+def clean(pair: Pair) -> Iterator[Pair]:
+    pair.real.flushall()
+    pair.real.script_flush()
+    yield pair
+
+
+# --- keys of every type a caller may pass ---------------------------------
+
+KEY_FORMS: list[Any] = [b"key", "key", "caf\u00e9", 7, 7.5, memoryview(b"mv"), b"\xff\xfe", b""]
+VALUE_FORMS: list[Any] = [
+    b"v",
+    "v",
+    "caf\u00e9",
+    b"\xff\x00",
+    0,
+    -12,
+    2**70,
+    1.5,
+    -0.0,
+    float("inf"),
+    1e300,
+    memoryview(b"view"),
+    b"",
+]
+
+
+@pytest.mark.parametrize("key", KEY_FORMS, ids=repr)
+def test_key_forms(clean: Pair, key: Any) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.get(key),
+            lambda r: r.set(key, "1"),
+            lambda r: r.get(key),
+            lambda r: r.incr(key),
+            lambda r: r.incrby(key, 5),
+            lambda r: r.mget(key, "missing", key),
+            lambda r: r.exists(key, key, "missing"),
+            lambda r: r.expire(key, 100),
+            lambda r: ttl_bucket(r.ttl(key)),
+            lambda r: r.delete(key),
+            lambda r: r.hset(key, "f", "v"),
+            lambda r: r.hget(key, "f"),
+            lambda r: r.hgetall(key),
+            lambda r: r.delete(key),
+            lambda r: r.sadd(key, key),
+            lambda r: r.sismember(key, key),
+            lambda r: r.delete(key),
+            lambda r: r.zadd(key, {key: 1}),
+            lambda r: r.zrangebyscore(key, "-inf", "+inf", withscores=True),
+            lambda r: r.zrem(key, key),
+            lambda r: r.xadd(key, {key: key}, id="1-1"),
+            lambda r: r.xgroup_create(key, "g", id="0"),
+            lambda r: r.xreadgroup("g", "c", {key: ">"}),
+            lambda r: r.xack(key, "g", "1-1"),
+            lambda r: r.delete(key, key),
+            lambda r: r.exists(key),
+        ],
+    )
+
+
+@pytest.mark.parametrize("value", VALUE_FORMS, ids=repr)
+def test_value_forms(clean: Pair, value: Any) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.set("s", value),
+            lambda r: r.get("s"),
+            lambda r: r.set("s", value, get=True),
+            lambda r: r.mget(["s", "s"]),
+            lambda r: r.hset("h", "f", value),
+            lambda r: r.hset("h", value, value),
+            lambda r: r.hget("h", "f"),
+            lambda r: r.hget("h", value),
+            lambda r: r.hgetall("h"),
+            lambda r: r.sadd("set", value),
+            lambda r: r.sismember("set", value),
+            lambda r: r.zadd("z", {value: 1}),
+            lambda r: r.zrangebyscore("z", 1, 1),
+            lambda r: r.zrem("z", value),
+            lambda r: r.xadd("x", {"f": value, value: "g"}, id="1-0"),
+            lambda r: r.exists("s", "h", "set", "z", "x"),
+            lambda r: r.delete("s", "h", "set", "z", "x"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", [True, False, None, [1], {"a": 1}, object()], ids=["True", "False", "None", "list", "dict", "object"]
+)
+def test_unencodable_arguments(clean: Pair, bad: Any) -> None:
+    """redis-py's Encoder refuses these before anything is sent: same DataError."""
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.set("k", bad),
+            lambda r: r.get(bad),
+            lambda r: r.set(bad, "v"),
+            lambda r: r.hset("h", "f", bad),
+            lambda r: r.hset("h", mapping={"f": bad}),
+            lambda r: r.sadd("s", bad),
+            lambda r: r.sismember("s", bad),
+            lambda r: r.zadd("z", {"m": bad}),
+            lambda r: r.xadd("x", {"f": bad}),
+            lambda r: r.exists("k"),
+            lambda r: r.exists("h", "s", "z", "x"),
+        ],
+    )
+
+
+def test_invalid_utf8_under_decode(clean: Pair) -> None:
+    """With decode_responses the decode error is redis-py's, text and all."""
+    pair = clean
+    bad = b"ok\xff\xfe"
+    same_all(
+        pair,
+        [
+            lambda r: r.set("b", bad),
+            lambda r: r.get("b"),
+            lambda r: r.set("b", "x", get=True),
+            lambda r: r.set("b", bad),
+            lambda r: r.mget("b", "missing"),
+            lambda r: r.hset("h", mapping={"ok": "fine", bad: "v"}),
+            lambda r: r.hget("h", "ok"),
+            lambda r: r.hget("h", bad),
+            lambda r: r.hgetall("h"),
+            lambda r: r.hset("h2", "f", "caf\u00e9 \u2603"),
+            lambda r: r.hgetall("h2"),
+            lambda r: r.get("h2"),
+            lambda r: r.sadd("s", bad),
+            lambda r: r.sismember("s", loose(bad)),
+            lambda r: r.zadd("z", {loose(bad): 1, "caf\u00e9": 2}),
+            lambda r: r.zrangebyscore("z", 2, 2, withscores=True),
+            lambda r: r.zrangebyscore("z", "-inf", "inf"),
+            lambda r: r.xadd("x", {"f": bad}, id="1-0"),
+            lambda r: r.xgroup_create("x", "g", id="0"),
+            lambda r: r.xreadgroup("g", "c", {"x": ">"}),
+            lambda r: r.xack("x", "g", "1-0"),
+            lambda r: r.script_load("return ARGV[1]"),
+            lambda r: r.evalsha("b9a0e0d4a8a4d5e6f3c7b70bd9a6b2ab3e2c4a6f", 0),
+            lambda r: r.set("after", "caf\u00e9"),
+            lambda r: r.get("after"),
+        ],
+    )
+    sha = same(pair, lambda r: r.script_load("return ARGV[1]"))
+    same(pair, lambda r: r.evalsha(sha, 0, bad))
+    same(pair, lambda r: r.evalsha(sha, 0, "caf\u00e9"))
+
+
+# --- GET / SET ------------------------------------------------------------
+
+
+def test_get(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.get("missing"),
+            lambda r: r.set("k", "v"),
+            lambda r: r.get("k"),
+            lambda r: r.set("empty", ""),
+            lambda r: r.get("empty"),
+            lambda r: r.hset("h", "f", "v"),
+            lambda r: r.get("h"),
+            lambda r: r.sadd("s", "m"),
+            lambda r: r.get("s"),
+            lambda r: r.zadd("z", {"m": 1}),
+            lambda r: r.get("z"),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-0"),
+            lambda r: r.get("x"),
+        ],
+    )
+
+
+def test_set_conditions(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.set("k", "a", xx=True),
+            lambda r: r.get("k"),
+            lambda r: r.set("k", "a", nx=True),
+            lambda r: r.set("k", "b", nx=True),
+            lambda r: r.get("k"),
+            lambda r: r.set("k", "c", xx=True),
+            lambda r: r.get("k"),
+            lambda r: r.set("k", "d", nx=True, xx=True),
+            lambda r: r.set("k", "d", get=True),
+            lambda r: r.set("k", "e", nx=True, get=True),
+            lambda r: r.set("new", "e", nx=True, get=True),
+            lambda r: r.set("k", "f", xx=True, get=True),
+            lambda r: r.set("other", "f", xx=True, get=True),
+            lambda r: r.get("other"),
+            lambda r: r.set("missing-get", "g", get=True),
+            lambda r: r.get("missing-get"),
+            lambda r: r.hset("h", "f", "v"),
+            lambda r: r.set("h", "v", get=True),
+            lambda r: r.set("h", "v", nx=True),
+            lambda r: r.set("h", "v", xx=True),
+            lambda r: r.get("h"),
+            lambda r: r.sadd("s", "m"),
+            lambda r: r.set("s", "v"),
+            lambda r: r.get("s"),
+        ],
+    )
+
+
+def test_set_expiry_keywords(clean: Pair) -> None:
+    pair = clean
+    now = time.time()
+    later_s = int(now) + 500
+    later_ms = int(now * 1000) + 500_000
+    later_dt = datetime.datetime.fromtimestamp(now + 500, tz=datetime.timezone.utc)
+    later_naive = datetime.datetime.fromtimestamp(now + 500)
+    same_all(
+        pair,
+        [
+            lambda r: r.set("ex", "v", ex=100),
+            ttl("ex"),
+            lambda r: r.set("ex-td", "v", ex=datetime.timedelta(seconds=100)),
+            ttl("ex-td"),
+            lambda r: r.set("ex-td-frac", "v", ex=datetime.timedelta(seconds=100, milliseconds=999)),
+            ttl("ex-td-frac"),
+            lambda r: r.set("px", "v", px=100_000),
+            lambda r: pttl_bucket(r.pttl("px")),
+            lambda r: r.set("px-td", "v", px=datetime.timedelta(seconds=100)),
+            lambda r: pttl_bucket(r.pttl("px-td")),
+            lambda r: r.set("exat", "v", exat=later_s),
+            ttl("exat"),
+            lambda r: r.set("exat-dt", "v", exat=later_dt),
+            ttl("exat-dt"),
+            lambda r: r.set("exat-naive", "v", exat=later_naive),
+            ttl("exat-naive"),
+            lambda r: r.set("pxat", "v", pxat=later_ms),
+            ttl("pxat"),
+            lambda r: r.set("pxat-dt", "v", pxat=later_dt),
+            ttl("pxat-dt"),
+            lambda r: r.set("ex", "w", keepttl=True),
+            ttl("ex"),
+            lambda r: r.get("ex"),
+            lambda r: r.set("ex", "x"),
+            ttl("ex"),
+            lambda r: r.set("ex", "y", ex=200, get=True),
+            ttl("ex"),
+            lambda r: r.set("ex", "z", xx=True, px=300_000),
+            ttl("ex"),
+            lambda r: r.set("ex", "z", nx=True, ex=10),
+            ttl("ex"),
+            lambda r: r.set("ex", "z", xx=True, keepttl=True, get=True),
+            ttl("ex"),
+            lambda r: r.set("persist-kept", "v", keepttl=True),
+            ttl("persist-kept"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"ex": 0},
+        {"ex": -1},
+        {"px": 0},
+        {"px": -5},
+        {"exat": 0},
+        {"exat": -1},
+        {"pxat": 0},
+        {"pxat": -1},
+        {"ex": 2**63},
+        {"ex": 2**62},
+        {"px": 2**63},
+        {"ex": "abc"},
+        {"px": "1.5"},
+        {"ex": 1.5},
+        {"ex": datetime.timedelta(0)},
+        {"ex": datetime.timedelta(seconds=-3)},
+        {"ex": 1, "px": 1000},
+        {"ex": 1, "keepttl": True},
+        {"exat": 1, "pxat": 1},
+        {"px": 1, "exat": 1},
+        {"nx": True, "xx": True},
+        {"ex": 1, "px": 1, "nx": True, "xx": True},
+    ],
+    ids=repr,
+)
+def test_set_bad_expiry(clean: Pair, kwargs: dict[str, Any]) -> None:
+    pair = clean
+    pair.both(lambda r: r.set("k", "old"))
+    same(pair, lambda r: r.set("k", "new", **kwargs))
+    same(pair, lambda r: r.set("k", "new", get=True, **kwargs))
+    same(pair, lambda r: r.get("k"))
+    same(pair, ttl("k"))
+
+
+# --- MGET -----------------------------------------------------------------
+
+
+def test_mget(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.mget("a"),
+            lambda r: r.mget(["a"]),
+            lambda r: r.mget([]),
+            lambda r: r.mget(()),
+            lambda r: r.set("a", "1"),
+            lambda r: r.set("b", b"\x00two"),
+            lambda r: r.hset("h", "f", "v"),
+            lambda r: r.zadd("z", {"m": 1}),
+            lambda r: r.mget("a", "b", "c"),
+            lambda r: r.mget(["a", "b", "c"]),
+            lambda r: r.mget(("a", "b")),
+            lambda r: r.mget(["a", "b"], "c", "a"),
+            lambda r: r.mget("a", "h", "z", "b"),
+            lambda r: r.mget(["h"]),
+            lambda r: r.mget(b"a", 1, 2.5, memoryview(b"b")),
+            lambda r: r.mget("a", "a", "a"),
+        ],
+    )
+
+
+# --- INCR / INCRBY --------------------------------------------------------
+
+
+def test_incr(clean: Pair) -> None:
+    pair = clean
+    big = 2**63 - 1
+    same_all(
+        pair,
+        [
+            lambda r: r.incr("n"),
+            lambda r: r.incr("n", 10),
+            lambda r: r.incr("n", -30),
+            lambda r: r.incr("n", amount=0),
+            lambda r: r.incrby("n"),
+            lambda r: r.incrby("n", 7),
+            lambda r: r.incrby("n", amount=-7),
+            lambda r: r.incrby("fresh", -3),
+            lambda r: r.get("n"),
+            lambda r: r.set("max", big),
+            lambda r: r.incr("max"),
+            lambda r: r.incrby("max", -1),
+            lambda r: r.set("min", -big - 1),
+            lambda r: r.incr("min", -1),
+            lambda r: r.incrby("min", 0),
+            lambda r: r.incr("n", big),
+            lambda r: r.incrby("n", 2**63),
+            lambda r: r.incrby("n", -(2**63)),
+            lambda r: r.incr("n", loose("5")),
+            lambda r: r.incr("n", loose(b"-5")),
+            lambda r: r.incr("n", loose(1.5)),
+            lambda r: r.incr("n", loose("abc")),
+            lambda r: r.incrby("n", loose("")),
+            lambda r: r.incrby("n", loose(" 1")),
+            lambda r: r.set("f", "1.5"),
+            lambda r: r.incr("f"),
+            lambda r: r.set("s", "abc"),
+            lambda r: r.incrby("s", 2),
+            lambda r: r.set("sp", " 1"),
+            lambda r: r.incr("sp"),
+            lambda r: r.set("lead", "01"),
+            lambda r: r.incr("lead"),
+            lambda r: r.set("empty", ""),
+            lambda r: r.incr("empty"),
+            lambda r: r.set("neg0", "-0"),
+            lambda r: r.incr("neg0"),
+            lambda r: r.hset("h", "f", "1"),
+            lambda r: r.incr("h"),
+            lambda r: r.incrby("h", 3),
+            lambda r: r.set("ttl", "1", ex=300),
+            lambda r: r.incr("ttl"),
+            ttl("ttl"),
+        ],
+    )
+
+
+# --- HASHES ---------------------------------------------------------------
+
+
+def test_hset_forms(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.hset("h", "a", "1"),
+            lambda r: r.hset("h", "a", "2"),
+            lambda r: r.hset("h", key="b", value="3"),
+            lambda r: r.hset("h", mapping={"c": "4", "d": 5}),
+            lambda r: r.hset("h", mapping={"c": "4", "e": 6.5}),
+            lambda r: r.hset("h", items=["f", "7", "g", "8"]),
+            lambda r: r.hset("h", items=("f", "9")),
+            lambda r: r.hset("h", "i", "10", mapping={"j": "11"}, items=["k", "12"]),
+            lambda r: r.hset("h", "a", "13", mapping={"a": "14"}),
+            lambda r: r.hset("h", mapping={b"\x00": b"\xff", 3: 4}),
+            lambda r: r.hgetall("h"),
+            lambda r: r.hget("h", "a"),
+            lambda r: r.hget("h", "missing"),
+            lambda r: r.hget("missing", "a"),
+            lambda r: r.hgetall("missing"),
+            lambda r: r.hget("h", 3),
+            lambda r: r.hset("h"),
+            lambda r: r.hset("h", mapping={}),
+            lambda r: r.hset("h", items=[]),
+            lambda r: r.hset("h", value="orphan"),
+            lambda r: r.hset("h", items=["odd"]),
+            lambda r: r.hset("h", items=["x", "1", "odd"]),
+            lambda r: r.hset("h", "n"),
+            lambda r: r.hgetall("h"),
+            lambda r: r.hset("h", "", ""),
+            lambda r: r.hget("h", ""),
+        ],
+    )
+
+
+def test_hash_wrongtype(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.set("s", "v"),
+            lambda r: r.hset("s", "f", "v"),
+            lambda r: r.hset("s", mapping={"f": "v"}),
+            lambda r: r.hget("s", "f"),
+            lambda r: r.hgetall("s"),
+            lambda r: r.sadd("set", "m"),
+            lambda r: r.hgetall("set"),
+            lambda r: r.get("s"),
+        ],
+    )
+
+
+# --- SETS -----------------------------------------------------------------
+
+
+def test_sets(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.sadd("s", "a"),
+            lambda r: r.sadd("s", "a", "b", "b", "c"),
+            lambda r: r.sadd("s", 1, 2.5, b"\x00"),
+            lambda r: r.sadd("s", *[str(i) for i in range(200)]),
+            lambda r: r.sismember("s", "a"),
+            lambda r: r.sismember("s", "z"),
+            lambda r: r.sismember("s", "1"),
+            lambda r: r.sismember("s", loose(1)),
+            lambda r: r.sismember("s", loose(2.5)),
+            lambda r: r.sismember("missing", "a"),
+            lambda r: r.sadd("ints", 1, 2, 3),
+            lambda r: r.sismember("ints", "2"),
+            lambda r: r.sismember("ints", "02"),
+            lambda r: r.sadd("s"),
+            lambda r: r.set("str", "v"),
+            lambda r: r.sadd("str", "a"),
+            lambda r: r.sismember("str", "a"),
+            lambda r: r.exists("s", "ints"),
+        ],
+    )
+
+
+# --- SORTED SETS ----------------------------------------------------------
+
+
+def test_zadd_flags(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.zadd("z", {"a": 1, "b": 2, "c": 3}),
+            lambda r: r.zadd("z", {"a": 1, "d": 4}),
+            lambda r: r.zadd("z", {"a": 10, "e": 5}, ch=True),
+            lambda r: r.zadd("z", {"a": 20, "f": 6}, nx=True),
+            lambda r: r.zadd("z", {"a": 30, "g": 7}, xx=True),
+            lambda r: r.zadd("z", {"a": 31, "g": 7}, xx=True, ch=True),
+            lambda r: r.zadd("z", {"a": 5, "b": 50}, gt=True),
+            lambda r: r.zadd("z", {"a": 5, "b": 50}, gt=True, ch=True),
+            lambda r: r.zadd("z", {"a": 1, "b": 60}, lt=True, ch=True),
+            lambda r: r.zadd("z", {"h": 1}, gt=True),
+            lambda r: r.zadd("z", {"i": 1}, lt=True, xx=True),
+            lambda r: r.zadd("z", {"a": 2.5}, incr=True),
+            lambda r: r.zadd("z", {"a": -2.5}, incr=True, xx=True),
+            lambda r: r.zadd("z", {"new": 1}, incr=True, xx=True),
+            lambda r: r.zadd("z", {"a": 1}, incr=True, nx=True),
+            lambda r: r.zadd("z", {"new2": 1.25}, incr=True, nx=True),
+            lambda r: r.zadd("z", {"a": 100}, incr=True, gt=True),
+            lambda r: r.zadd("z", {"a": -100}, incr=True, gt=True),
+            lambda r: r.zadd("z", {"a": -100}, incr=True, lt=True),
+            lambda r: r.zadd("z", {"a": 0}, incr=True, lt=True, ch=True),
+            lambda r: r.zadd("z", {"inf": float("inf")}),
+            lambda r: r.zadd("z", {"inf": "-inf"}, incr=True),
+            lambda r: r.zadd("z", {"inf": "+inf"}, incr=True),
+            lambda r: r.zadd("z", {"m": 1e-300, "n": "1e308", "o": "-0"}),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", withscores=True),
+            lambda r: r.zadd("z", {"a": 1, "b": 2}, nx=True, xx=True),
+            lambda r: r.zadd("z", {"a": 1}, gt=True, lt=True),
+            lambda r: r.zadd("z", {"a": 1, "b": 2}, incr=True),
+            lambda r: r.zadd("z", {"a": 1}, nx=True, gt=True),
+            lambda r: r.zadd("z", {"a": 1}, nx=True, lt=True),
+            lambda r: r.zadd("z", {}),
+            lambda r: r.zadd("z", {}, nx=True, xx=True),
+            lambda r: r.zadd("z", {"a": "abc"}),
+            lambda r: r.zadd("z", {"a": "nan"}),
+            lambda r: r.zadd("z", {"a": float("nan")}),
+            lambda r: r.zadd("z", {"a": ""}),
+            lambda r: r.zadd("z", {"a": "1 "}),
+            lambda r: r.zadd("z", {"ok": 1, "bad": "x"}),
+            lambda r: r.zadd("z", {"a": "abc"}, incr=True),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", withscores=True),
+            lambda r: r.set("str", "v"),
+            lambda r: r.zadd("str", {"a": 1}),
+            lambda r: r.zadd("str", {"a": 1}, incr=True),
+            lambda r: r.zadd("str", {"a": "bad"}),
+        ],
+    )
+
+
+def test_zrangebyscore(clean: Pair) -> None:
+    pair = clean
+    setup(pair, lambda r: r.zadd("z", {"a": 1, "b": 1.5, "c": 2, "d": 2, "e": -3, "f": 10, "g": "inf"}))
+    same_all(
+        pair,
+        [
+            lambda r: r.zrangebyscore("z", "-inf", "+inf"),
+            lambda r: r.zrangebyscore("z", "-inf", "inf", withscores=True),
+            lambda r: r.zrangebyscore("z", 1, 2),
+            lambda r: r.zrangebyscore("z", "(1", 2),
+            lambda r: r.zrangebyscore("z", loose(b"(1"), "(2"),
+            lambda r: r.zrangebyscore("z", 1.5, "+inf", withscores=True),
+            lambda r: r.zrangebyscore("z", 2, 1),
+            lambda r: r.zrangebyscore("z", "(2", "(2"),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=1, num=2),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=0, num=0),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=2, num=-1, withscores=True),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=100, num=5),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=-1, num=5),
+            lambda r: r.zrangebyscore("z", 0, 5, withscores=True, score_cast_func=str),
+            lambda r: r.zrangebyscore("z", 0, 5, withscores=True, score_cast_func=int),
+            lambda r: r.zrangebyscore("z", 1, 1, withscores=True, score_cast_func=lambda s: ("cast", s)),
+            lambda r: r.zrangebyscore("z", 0, 5, score_cast_func=int),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=1),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", num=1),
+            lambda r: r.zrangebyscore("z", "abc", 1),
+            lambda r: r.zrangebyscore("z", 1, "(abc"),
+            lambda r: r.zrangebyscore("z", "nan", 1),
+            lambda r: r.zrangebyscore("z", "((1", 1),
+            lambda r: r.zrangebyscore("z", "", 1),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf", start=loose("x"), num=1),
+            lambda r: r.zrangebyscore("missing", "-inf", "+inf"),
+            lambda r: r.zrangebyscore("missing", "abc", 1),
+            lambda r: r.zrangebyscore("missing", "-inf", "+inf", withscores=True),
+            lambda r: r.set("str", "v"),
+            lambda r: r.zrangebyscore("str", 0, 1),
+            lambda r: r.zrangebyscore("str", "abc", 1),
+        ],
+    )
+
+
+def test_zrem(clean: Pair) -> None:
+    pair = clean
+    setup(pair, lambda r: r.zadd("z", {"a": 1, "b": 2, "c": 3, "1": 4}))
+    same_all(
+        pair,
+        [
+            lambda r: r.zrem("z", "a"),
+            lambda r: r.zrem("z", "a"),
+            lambda r: r.zrem("z", "b", "b", "x", 1),
+            lambda r: r.zrem("missing", "a"),
+            lambda r: r.zrem("z"),
+            lambda r: r.zrem("z", "c"),
+            lambda r: r.exists("z"),
+            lambda r: r.zrangebyscore("z", "-inf", "+inf"),
+            lambda r: r.set("str", "v"),
+            lambda r: r.zrem("str", "a"),
+        ],
+    )
+
+
+# --- STREAMS --------------------------------------------------------------
+
+
+def test_xadd_ids(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.xadd("x", {"f": "v"}, id="1-1"),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-1"),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-0"),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-*"),
+            lambda r: r.xadd("x", {"f": "v"}, id="5"),
+            lambda r: r.xadd("x", {"f": "v"}, id=b"6-0"),
+            lambda r: r.xadd("x", {"f": "v"}, id="7-*"),
+            lambda r: r.xadd("x", {"f": "v"}, id="4-*"),
+            lambda r: r.xadd("x", {"a": 1, "b": 2.5, b"\x00": b"\xff"}, id="8-18446744073709551615"),
+            lambda r: r.xadd("x", {"f": "v"}, id="8-*"),
+            lambda r: r.xadd("new", {"f": "v"}, id="0-0"),
+            lambda r: r.xadd("new", {"f": "v"}, id="0-*"),
+            lambda r: r.xadd("new2", {"f": "v"}, id="0"),
+            lambda r: r.xadd("x", {"f": "v"}, id="abc"),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-abc"),
+            lambda r: r.xadd("x", {"f": "v"}, id="-1"),
+            lambda r: r.xadd("x", {"f": "v"}, id="18446744073709551616-0"),
+            lambda r: r.xadd("x", {"f": "v"}, id=""),
+            lambda r: r.xadd("x", {"f": "v"}, id="*-1"),
+            lambda r: r.xadd("x", {}, id="100-0"),
+            lambda r: r.xadd("x", {"f": "v"}, id=100),
+            lambda r: r.xadd("max", {"f": "v"}, id="18446744073709551615-18446744073709551615"),
+            lambda r: r.xadd("max", {"f": "v"}),
+            lambda r: r.xadd("max", {"f": "v"}, id="18446744073709551615-*"),
+            lambda r: r.set("str", "v"),
+            lambda r: r.xadd("str", {"f": "v"}, id="1-0"),
+            lambda r: r.xadd("str", {"f": "v"}),
+            lambda r: r.exists("x", "new", "new2", "max"),
+        ],
+    )
+
+
+def test_xadd_auto_id(clean: Pair) -> None:
+    pair = clean
+    same(pair, lambda r: r.xadd("auto", {"f": "v"}), stream_id_shape)
+    same(pair, lambda r: r.xadd("auto", {"f": "v"}, id="*"), stream_id_shape)
+    same(pair, lambda r: r.xadd("auto", {"f": "v"}, id=b"*", maxlen=1), stream_id_shape)
+    same(pair, lambda r: r.xadd("auto", {"f": "v"}, id="*", nomkstream=True), stream_id_shape)
+    same(pair, lambda r: r.xadd("none", {"f": "v"}, nomkstream=True), stream_id_shape)
+    same(pair, lambda r: r.exists("auto", "none"))
+    same(pair, lambda r: r.xlen("auto"))
+
+
+def test_xadd_trimming(clean: Pair) -> None:
+    pair = clean
+    calls: list[Call] = []
+    for i in range(1, 11):
+        calls.append(lambda r, i=i: r.xadd("x", {"n": i}, id=f"{i}-0", maxlen=5, approximate=False))  # type: ignore[misc]
+    calls += [
+        lambda r: r.xlen("x"),
+        lambda r: r.xadd("x", {"n": 11}, id="11-0", maxlen=3, approximate=False),
+        lambda r: r.xrange("x"),
+        lambda r: r.xadd("x", {"n": 12}, id="12-0", maxlen=0, approximate=False),
+        lambda r: r.xlen("x"),
+        lambda r: r.xadd("x", {"n": 13}, id="13-0", maxlen=0),
+        lambda r: r.xadd("x", {"n": 14}, id="14-0", maxlen=1),
+        lambda r: r.xlen("x"),
+        lambda r: r.xadd("x", {"n": 15}, id="15-0", minid="15-0", approximate=False),
+        lambda r: r.xrange("x"),
+        lambda r: r.xadd("x", {"n": 16}, id="16-0", minid=0),
+        lambda r: r.xadd("x", {"n": 17}, id="17-0", minid="16", approximate=False),
+        lambda r: r.xrange("x"),
+        lambda r: r.xadd("x", {"n": 18}, id="18-0", maxlen=1, limit=10),
+        lambda r: r.xadd("x", {"n": 19}, id="19-0", minid="18-0", limit=0),
+        lambda r: r.xadd("x", {"n": 20}, id="20-0", maxlen=1, approximate=False, limit=10),
+        lambda r: r.xadd("x", {"n": 21}, id="21-0", minid="5", approximate=False, limit=1),
+        lambda r: r.xadd("x", {"n": 22}, id="22-0", maxlen=1, limit=-1),
+        lambda r: r.xadd("x", {"n": 23}, id="23-0", maxlen=1, minid="1"),
+        lambda r: r.xadd("x", {"n": 24}, id="24-0", maxlen=-1),
+        lambda r: r.xadd("x", {"n": 25}, id="25-0", maxlen="3"),  # type: ignore[arg-type]
+        lambda r: r.xadd("x", {"n": 26}, id="26-0", minid="abc"),
+        lambda r: r.xadd("x", {"n": 27}, id="27-0", minid="abc", approximate=False),
+        lambda r: r.xadd("x", {"n": 28}, id="28-0", maxlen=2**63),
+        lambda r: r.xadd("x", {"n": 29}, id="29-0", limit=5),
+        lambda r: r.xrange("x"),
+        lambda r: r.xadd("x", {"n": 30}, id="30-0", nomkstream=True, maxlen=2, approximate=False),
+        lambda r: r.xadd("gone", {"n": 1}, id="1-0", nomkstream=True),
+        lambda r: r.xadd("gone", {"n": 1}, id="1-0", nomkstream=True, maxlen=1),
+        lambda r: r.xadd("gone", {"n": 1}, id="abc", nomkstream=True),
+        lambda r: r.exists("gone"),
+        lambda r: r.xrange("x"),
+    ]
+    same_all(pair, calls)
+
+
+def test_xreadgroup_and_xack(clean: Pair) -> None:
+    pair = clean
+    calls: list[Call] = [
+        lambda r: r.xreadgroup("g", "c", {"x": ">"}),
+        lambda r: r.xadd("x", {"a": "1"}, id="1-0"),
+        lambda r: r.xreadgroup("g", "c", {"x": ">"}),
+        lambda r: r.xreadgroup("g", "c", {"x": "0"}),
+        lambda r: r.xgroup_create("x", "g", id="0"),
+        lambda r: r.xgroup_create("y", "g", id="$", mkstream=True),
+        lambda r: r.xadd("x", {"b": "2"}, id="2-0"),
+        lambda r: r.xadd("x", {"c": "3", "d": "4"}, id="3-0"),
+        lambda r: r.xadd("y", {"e": "5"}, id="1-0"),
+        lambda r: r.xreadgroup("g", "c1", {"x": ">"}, count=2),
+        lambda r: r.xreadgroup("g", "c1", {"x": ">", "y": ">"}),
+        lambda r: r.xreadgroup("g", "c1", {"x": ">", "y": ">"}),
+        lambda r: r.xreadgroup("g", "c1", {"x": "0"}),
+        lambda r: r.xreadgroup("g", "c1", {"x": "0"}, count=1),
+        lambda r: r.xreadgroup("g", "c1", {"x": "1-0", "y": 0}),
+        lambda r: r.xreadgroup("g", "c2", {"x": "0"}),
+        lambda r: r.xack("x", "g", "1-0"),
+        lambda r: r.xack("x", "g", "1-0", "2-0", "2-0", "99-0"),
+        lambda r: r.xack("x", "g"),
+        lambda r: r.xack("x", "nogroup", "3-0"),
+        lambda r: r.xack("missing", "g", "3-0"),
+        lambda r: r.xack("x", "g", "abc"),
+        lambda r: r.xack("x", "g", "3-0", "abc"),
+        lambda r: r.xreadgroup("g", "c1", {"x": "0"}),
+        lambda r: r.xack("x", "g", 3),
+        lambda r: r.xreadgroup("g", "c1", {"x": "0"}),
+        lambda r: r.xadd("x", {"f": "6"}, id="6-0"),
+        lambda r: r.xadd("x", {"f": "7"}, id="7-0"),
+        lambda r: r.xreadgroup("g", "c3", {"x": ">"}, noack=True),
+        lambda r: r.xreadgroup("g", "c3", {"x": "0"}),
+        lambda r: r.xadd("x", {"f": "8"}, id="8-0"),
+        lambda r: r.xreadgroup("g", "c3", {"x": ">"}, count=1, noack=True),
+        lambda r: r.xreadgroup("g", "c3", {"x": ">"}, count=5),
+        lambda r: r.xreadgroup("g", "c3", {"x": "0"}),
+        lambda r: r.xdel("x", "8-0"),
+        lambda r: r.xreadgroup("g", "c3", {"x": "0"}),
+        lambda r: r.xreadgroup("nogroup", "c", {"x": ">"}),
+        lambda r: r.xreadgroup("g", "c", {"missing": ">"}),
+        lambda r: r.xreadgroup("g", "c", {"x": ">", "missing": ">"}),
+        lambda r: r.xreadgroup("g", "c", {"x": "abc"}),
+        lambda r: r.xreadgroup("g", "c", {"x": "$"}),
+        lambda r: r.xreadgroup("g", "c", {"x": ">"}, count=0),
+        lambda r: r.xreadgroup("g", "c", {"x": ">"}, count=-1),
+        lambda r: r.xreadgroup("g", "c", {}),
+        lambda r: r.set("str", "v"),
+        lambda r: r.xreadgroup("g", "c", {"str": ">"}),
+        lambda r: r.xack("str", "g", "1-0"),
+        lambda r: r.xinfo_consumers("x", "g"),
+    ]
+
+    def drop_idle(value: Any) -> Any:
+        if isinstance(value, list):
+            return [
+                {k: v for k, v in d.items() if k not in ("idle", b"idle", "inactive", b"inactive")}
+                if isinstance(d, dict)
+                else d
+                for d in value
+            ]
+        return value
+
+    same_all(pair, calls[:-1])
+    same(pair, calls[-1], drop_idle)
+
+
+# --- EXPIRE ---------------------------------------------------------------
+
+
+def test_expire(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.expire("missing", 100),
+            lambda r: r.expire("missing", 100, nx=True),
+            lambda r: r.set("k", "v"),
+            lambda r: r.expire("k", 100, xx=True),
+            lambda r: r.ttl("k"),
+            lambda r: r.expire("k", 100, gt=True),
+            lambda r: r.ttl("k"),
+            lambda r: r.expire("k", 100, lt=True),
+            ttl("k"),
+            lambda r: r.expire("k", 1000, nx=True),
+            ttl("k"),
+            lambda r: r.expire("k", 2000, xx=True),
+            ttl("k"),
+            lambda r: r.expire("k", 500, gt=True),
+            ttl("k"),
+            lambda r: r.expire("k", 3000, gt=True),
+            ttl("k"),
+            lambda r: r.expire("k", 4000, lt=True),
+            ttl("k"),
+            lambda r: r.expire("k", 1500, lt=True),
+            ttl("k"),
+            lambda r: r.expire("k", 1400, xx=True, gt=True),
+            lambda r: r.expire("k", 1000, xx=True, lt=True),
+            ttl("k"),
+            lambda r: r.expire("k", datetime.timedelta(minutes=10)),
+            ttl("k"),
+            lambda r: r.expire("k", datetime.timedelta(seconds=800, milliseconds=700)),
+            ttl("k"),
+            lambda r: r.expire("k", loose("900")),
+            ttl("k"),
+            lambda r: r.expire("k", 100, nx=True, xx=True),
+            lambda r: r.expire("k", 100, gt=True, lt=True),
+            lambda r: r.expire("k", 100, nx=True, gt=True),
+            lambda r: r.expire("k", 100, nx=True, lt=True),
+            lambda r: r.expire("k", loose("abc")),
+            lambda r: r.expire("k", loose(1.5)),
+            lambda r: r.expire("k", loose("")),
+            lambda r: r.expire("k", 2**63),
+            lambda r: r.expire("k", 2**62),
+            lambda r: r.expire("k", -(2**63)),
+            lambda r: r.expire("k", -(2**62)),
+            ttl("k"),
+            lambda r: r.expire("k", 0, gt=True),
+            ttl("k"),
+            lambda r: r.expire("k", -1, lt=True),
+            lambda r: r.exists("k"),
+            lambda r: r.hset("h", "f", "v"),
+            lambda r: r.expire("h", 0),
+            lambda r: r.exists("h"),
+            lambda r: r.sadd("s", "m"),
+            lambda r: r.expire("s", -5),
+            lambda r: r.exists("s"),
+            lambda r: r.zadd("z", {"m": 1}),
+            lambda r: r.expire("z", 300),
+            ttl("z"),
+            lambda r: r.expire("z", datetime.timedelta(0)),
+            lambda r: r.exists("z"),
+            lambda r: r.set("p", "v"),
+            lambda r: r.expire("p", 100, gt=True),
+            lambda r: r.expire("p", 100, lt=True),
+            ttl("p"),
+        ],
+    )
+
+
+# --- DELETE / EXISTS ------------------------------------------------------
+
+
+def test_delete_and_exists(clean: Pair) -> None:
+    pair = clean
+    same_all(
+        pair,
+        [
+            lambda r: r.exists("a"),
+            lambda r: r.delete("a"),
+            lambda r: r.set("a", "1"),
+            lambda r: r.hset("h", "f", "v"),
+            lambda r: r.sadd("s", "m"),
+            lambda r: r.zadd("z", {"m": 1}),
+            lambda r: r.xadd("x", {"f": "v"}, id="1-0"),
+            lambda r: r.exists("a"),
+            lambda r: r.exists("a", "a", "b"),
+            lambda r: r.exists("a", "h", "s", "z", "x", "missing"),
+            lambda r: r.delete("a", "a", "b"),
+            lambda r: r.delete("h", "s", "missing", "z"),
+            lambda r: r.exists("a", "h", "s", "z", "x"),
+            lambda r: r.delete(*[f"k{i}" for i in range(50)], "x"),
+            lambda r: r.exists("x"),
+            lambda r: r.delete(),
+            lambda r: r.exists(),
+            lambda r: r.set("e", "1", px=1),
+        ],
+    )
+    time.sleep(0.02)
+    same(pair, lambda r: r.exists("e"))
+    same(pair, lambda r: r.delete("e"))
+
+
+# --- EVALSHA --------------------------------------------------------------
+
+SCRIPTS = {
+    "echo": "return {KEYS[1], ARGV[1], #KEYS, #ARGV}",
+    "get": "return redis.call('GET', KEYS[1])",
+    "set": "return redis.call('SET', KEYS[1], ARGV[1])",
+    "incr": "return redis.call('INCR', KEYS[1])",
+    "types": "return {1, 2.9, -3.5, 'x', false, true, {7, 'n'}}",
+    "nil": "return nil",
+    "status": "return redis.status_reply('FINE')",
+    "error": "return redis.error_reply('MYERR custom failure')",
+    "plain_error": "return redis.error_reply('no prefix')",
+    "raise": "error('boom')",
+    "raise_table": "error({err='TABLEERR from table'})",
+    "pcall": "return redis.pcall('INCR', KEYS[1])",
+    "global": "return undefined_global.x",
+    "hgetall": "return redis.call('HGETALL', KEYS[1])",
+    "wrongtype": "return redis.call('HGET', KEYS[1], 'f')",
+    "bad_command": "return redis.call('NOSUCHCOMMAND')",
+    "arity": "return redis.call('GET')",
+    "zadd": "return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])",
+    "bignum": "return 9007199254740993",
+}
+
+
+def test_evalsha(clean: Pair) -> None:
+    pair = clean
+    shas = {name: same(pair, lambda r, s=src: r.script_load(s)) for name, src in SCRIPTS.items()}  # type: ignore[misc]
+    same_all(
+        pair,
+        [
+            lambda r: r.evalsha(shas["echo"], 1, "k", "a"),
+            lambda r: r.evalsha(shas["echo"], 2, "k1", "k2", "a", "b"),
+            lambda r: r.evalsha(shas["echo"], 0),
+            lambda r: r.evalsha(shas["echo"], 0, "a", 1, 2.5),
+            lambda r: r.evalsha(shas["echo"], 1, b"\xff", memoryview(b"mv")),
+            lambda r: r.evalsha(shas["echo"].upper(), 1, "k", "a"),
+            lambda r: r.evalsha(loose(shas["echo"].encode()), 1, "k", "a"),
+            lambda r: r.evalsha(shas["get"], 1, "s"),
+            lambda r: r.evalsha(shas["set"], 1, "s", "value"),
+            lambda r: r.evalsha(shas["get"], 1, "s"),
+            lambda r: r.evalsha(shas["incr"], 1, "n"),
+            lambda r: r.evalsha(shas["incr"], 1, "s"),
+            lambda r: r.evalsha(shas["pcall"], 1, "s"),
+            lambda r: r.evalsha(shas["types"], 0),
+            lambda r: r.evalsha(shas["nil"], 0),
+            lambda r: r.evalsha(shas["status"], 0),
+            lambda r: r.evalsha(shas["error"], 0),
+            lambda r: r.evalsha(shas["plain_error"], 0),
+            lambda r: r.evalsha(shas["raise"], 0),
+            lambda r: r.evalsha(shas["raise_table"], 0),
+            lambda r: r.evalsha(shas["global"], 0),
+            lambda r: r.hset("h", mapping={"f": "v", "g": "w"}),
+            lambda r: r.evalsha(shas["hgetall"], 1, "h"),
+            lambda r: r.evalsha(shas["wrongtype"], 1, "s"),
+            lambda r: r.evalsha(shas["bad_command"], 0),
+            lambda r: r.evalsha(shas["arity"], 0),
+            lambda r: r.evalsha(shas["zadd"], 1, "z", "1.5", "m"),
+            lambda r: r.evalsha(shas["zadd"], 1, "z", "nan", "m"),
+            lambda r: r.evalsha(shas["bignum"], 0),
+            lambda r: r.evalsha("0" * 40, 0),
+            lambda r: r.evalsha("ffffffffffffffffffffffffffffffffffffffff", 1, "k"),
+            lambda r: r.evalsha("short", 0),
+            lambda r: r.evalsha("", 0),
+            lambda r: r.evalsha(shas["echo"], 2, "k"),
+            lambda r: r.evalsha(shas["echo"], -1),
+            lambda r: r.evalsha(shas["echo"], "x"),  # type: ignore[arg-type]
+            lambda r: r.evalsha(shas["echo"], 1.5),  # type: ignore[arg-type]
+        ],
+    )
+    pair.real.script_flush()
+    pair.burner.script_flush()
+    same(pair, lambda r: r.evalsha(shas["echo"], 1, "k", "a"))
+
+
+# --- A random walk over the hot methods ----------------------------------
+
+MKEYS = st.sampled_from([b"k1", "k1", b"k2", "k3", b"{k}4"])
+MFIELDS = st.sampled_from(["f1", b"f2", b"", "\u00e9", b"\xff"])
+MVALUES = st.one_of(
+    st.sampled_from([b"", b"v", "w", b"\xff\xfe", "caf\u00e9", 0, 1, -1, "10", 1.5, b"9223372036854775807"]),
+    st.binary(max_size=4),
+    st.integers(min_value=-100, max_value=100),
+)
+SCORES = st.one_of(
+    st.sampled_from([0, 1, -1, 1.5, "2", "-inf", "inf", float("inf"), "nan", "abc", "(1"]),
+    st.floats(allow_nan=False, width=32),
+)
+BOUNDS = st.sampled_from(["-inf", "+inf", "(1", 0, 1, 1.5, "(2", b"5", "abc", "(-inf"])
+IDS = st.sampled_from(["1-0", "1-1", "2", "3-*", "0-1", "5-0", "9-9", "0-0", "abc", "4-*"])
+GROUPS = st.sampled_from(["g1", "g2"])
+CONSUMERS = st.sampled_from(["c1", "c2"])
+EXPIRES = st.sampled_from([100, 1000, 5000, datetime.timedelta(seconds=3000), 0, -1, "abc"])
+MACHINE_SCRIPTS = [
+    "return redis.call('GET', KEYS[1])",
+    "return {KEYS[1], ARGV[1]}",
+    "return redis.call('INCRBY', KEYS[1], ARGV[1])",
+    "return redis.call('HGETALL', KEYS[1])",
+    "return redis.error_reply('NOPE ' .. ARGV[1])",
+]
+
+
+class HotMethodsMachine(DifferentialMachine):
+    """Rules call redis-py methods; every result is compared with Redis."""
+
+    shas: list[str]
+
+    def call(self, fn: Call, normalize: Normalizer = _identity) -> Any:
+        got = outcome(lambda: normalize(fn(self.burner)))
+        want = outcome(lambda: normalize(fn(self.real)))
+        assert got == want, f"burner {got} != redis {want}"
+        return got.value
+
+    @initialize()
+    def load_scripts(self) -> None:
+        self.shas = [self.call(lambda r, s=src: r.script_load(s)) for src in MACHINE_SCRIPTS]  # type: ignore[misc]
+
+    @rule(key=MKEYS)
+    def get(self, key: Any) -> None:
+        self.call(lambda r: r.get(key))
+
+    @rule(
+        key=MKEYS,
+        value=MVALUES,
+        condition=st.sampled_from([{}, {"nx": True}, {"xx": True}]),
+        expiry=st.sampled_from([{}, {"ex": 500}, {"px": 700_000}, {"keepttl": True}, {"ex": 0}]),
+        get=st.booleans(),
+    )
+    def set(
+        self, key: Any, value: Any, condition: dict[str, Any], expiry: dict[str, Any], get: bool
+    ) -> None:
+        self.call(lambda r: r.set(key, value, get=get, **condition, **expiry))
+        self.call(lambda r: r.ttl(key), ttl_bucket)
+
+    @rule(keys=st.lists(MKEYS, max_size=4), as_list=st.booleans())
+    def mget(self, keys: list[Any], as_list: bool) -> None:
+        if as_list:
+            self.call(lambda r: r.mget(keys))
+        elif keys:
+            self.call(lambda r: r.mget(keys[0], *keys[1:]))
+
+    @rule(key=MKEYS, amount=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.sampled_from([2**63, "x"])))
+    def incr(self, key: Any, amount: Any) -> None:
+        if amount is None:
+            self.call(lambda r: r.incr(key))
+        else:
+            self.call(lambda r: r.incrby(key, amount))
+
+    @rule(key=MKEYS, field=MFIELDS)
+    def hget(self, key: Any, field: Any) -> None:
+        self.call(lambda r: r.hget(key, field))
+
+    @rule(
+        key=MKEYS,
+        field=st.one_of(st.none(), MFIELDS),
+        value=MVALUES,
+        mapping=st.one_of(st.none(), st.dictionaries(MFIELDS, MVALUES, max_size=3)),
+        items=st.one_of(st.none(), st.lists(MVALUES, max_size=4)),
+    )
+    def hset(
+        self, key: Any, field: Any, value: Any, mapping: dict[Any, Any] | None, items: list[Any] | None
+    ) -> None:
+        self.call(lambda r: r.hset(key, field, value, mapping=mapping, items=items))
+
+    @rule(key=MKEYS)
+    def hgetall(self, key: Any) -> None:
+        self.call(lambda r: r.hgetall(key))
+
+    @rule(key=MKEYS, members=st.lists(MFIELDS, max_size=3))
+    def sadd(self, key: Any, members: list[Any]) -> None:
+        self.call(lambda r: r.sadd(key, *members))
+
+    @rule(key=MKEYS, member=MFIELDS)
+    def sismember(self, key: Any, member: Any) -> None:
+        self.call(lambda r: r.sismember(key, member))
+
+    @rule(
+        key=MKEYS,
+        mapping=st.dictionaries(MFIELDS, SCORES, max_size=3),
+        flags=st.lists(st.sampled_from(["nx", "xx", "ch", "incr", "gt", "lt"]), max_size=3, unique=True),
+    )
+    def zadd(self, key: Any, mapping: dict[Any, Any], flags: list[str]) -> None:
+        options = dict.fromkeys(flags, True)
+        self.call(lambda r: r.zadd(key, mapping, **options))
+
+    @rule(
+        key=MKEYS,
+        low=BOUNDS,
+        high=BOUNDS,
+        limit=st.one_of(st.none(), st.tuples(st.integers(-1, 3), st.integers(-1, 3))),
+        withscores=st.booleans(),
+    )
+    def zrangebyscore(
+        self, key: Any, low: Any, high: Any, limit: tuple[int, int] | None, withscores: bool
+    ) -> None:
+        if limit is None:
+            self.call(lambda r: r.zrangebyscore(key, low, high, withscores=withscores))
+        else:
+            start, num = limit
+            self.call(
+                lambda r: r.zrangebyscore(key, low, high, start=start, num=num, withscores=withscores)
+            )
+
+    @rule(key=MKEYS, members=st.lists(MFIELDS, min_size=1, max_size=3))
+    def zrem(self, key: Any, members: list[Any]) -> None:
+        self.call(lambda r: r.zrem(key, *members))
+
+    @rule(
+        key=MKEYS,
+        fields=st.dictionaries(MFIELDS, MVALUES, min_size=1, max_size=2),
+        id=IDS,
+        trim=st.sampled_from(
+            [
+                {},
+                {"maxlen": 2, "approximate": False},
+                {"maxlen": 0},
+                {"minid": "2-0", "approximate": False},
+                {"minid": "abc"},
+                {"maxlen": 3, "limit": 5},
+                {"nomkstream": True},
+            ]
+        ),
+    )
+    def xadd(self, key: Any, fields: dict[Any, Any], id: str, trim: dict[str, Any]) -> None:
+        self.call(lambda r: r.xadd(key, fields, id=id, **trim))
+
+    @rule(key=MKEYS, group=GROUPS, start=st.sampled_from(["0", "$"]))
+    def xgroup_create(self, key: Any, group: str, start: str) -> None:
+        self.call(lambda r: r.xgroup_create(key, group, id=start, mkstream=True))
+
+    @rule(
+        keys=st.lists(MKEYS, min_size=1, max_size=2, unique_by=_key_bytes),
+        group=GROUPS,
+        consumer=CONSUMERS,
+        start=st.sampled_from([">", "0", "1-0"]),
+        count=st.one_of(st.none(), st.integers(1, 3)),
+        noack=st.booleans(),
+    )
+    def xreadgroup(
+        self, keys: list[Any], group: str, consumer: str, start: str, count: int | None, noack: bool
+    ) -> None:
+        streams: dict[Any, Any] = dict.fromkeys(keys, start)
+        self.call(lambda r: r.xreadgroup(group, consumer, streams, count=count, noack=noack))
+
+    @rule(key=MKEYS, group=GROUPS, ids=st.lists(IDS, max_size=3))
+    def xack(self, key: Any, group: str, ids: list[str]) -> None:
+        self.call(lambda r: r.xack(key, group, *ids))
+
+    @rule(
+        key=MKEYS,
+        seconds=EXPIRES,
+        flags=st.lists(st.sampled_from(["nx", "xx", "gt", "lt"]), max_size=2, unique=True),
+    )
+    def expire(self, key: Any, seconds: Any, flags: list[str]) -> None:
+        if "gt" in flags or "lt" in flags:
+            # GT/LT compare absolute deadlines: let both clocks move past the last one.
+            time.sleep(0.002)
+        options = dict.fromkeys(flags, True)
+        self.call(lambda r: r.expire(key, seconds, **options))
+        self.call(lambda r: r.ttl(key), ttl_bucket)
+
+    @rule(keys=st.lists(MKEYS, max_size=3))
+    def delete(self, keys: list[Any]) -> None:
+        self.call(lambda r: r.delete(*keys))
+
+    @rule(keys=st.lists(MKEYS, max_size=3))
+    def exists(self, keys: list[Any]) -> None:
+        self.call(lambda r: r.exists(*keys))
+
+    @rule(script=st.integers(0, len(MACHINE_SCRIPTS)), key=MKEYS, arg=MVALUES)
+    def evalsha(self, script: int, key: Any, arg: Any) -> None:
+        sha = self.shas[script] if script < len(self.shas) else "f" * 40
+        self.call(lambda r: r.evalsha(sha, 1, key, arg))
+
+    def teardown(self) -> None:
+        self.real.flushall()
+        super().teardown()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"protocol": 2, "decode_responses": False}, {"protocol": 3, "decode_responses": True}],
+    ids=["resp2-bytes", "resp3-str"],
+)
+def test_hot_methods_machine(redis_server: Any, config: dict[str, Any]) -> None:
+    run_machine(HotMethodsMachine, redis_server, config, max_examples=50, steps=30)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("XADD", "t", "LIMIT", "5", "1-0", "a", "1"),
+        ("XADD", "t", "LIMIT", "0", "1-0", "a", "1"),
+        ("XADD", "t", "LIMIT", "5", "1-0", "a"),
+        ("XADD", "t", "NOMKSTREAM", "LIMIT", "5", "1-0", "a", "1"),
+        ("XADD", "t", "LIMIT", "5", "MAXLEN", "1", "1-0", "a", "1"),
+        ("XADD", "t", "LIMIT", "5", "abc", "a", "1"),
+        ("XTRIM", "t", "LIMIT", "5"),
+        ("XTRIM", "t", "LIMIT", "0"),
+        ("XTRIM", "t", "MAXLEN", "1", "LIMIT", "0"),
+        ("XTRIM", "t", "MAXLEN", "~", "1", "LIMIT", "0"),
+    ],
+    ids=" ".join,
+)
+def test_trim_limit_checks(clean: Pair, argv: tuple[str, ...]) -> None:
+    """The order of XADD/XTRIM's LIMIT checks (the one case xadd() reaches is above)."""
+    clean.both(lambda r: r.xadd("t", {"f": "v"}, id="1-0"))
+    clean.cmd(*argv)
