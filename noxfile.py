@@ -41,9 +41,16 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Side-by-side benchmarks (burner, burner-redis, fakeredis, redis-server)."""
+    """Side-by-side benchmarks (burner, burner-redis, fakeredis, redis-server + hiredis).
+
+    ``nox -s bench`` runs the latency table, memory, scaling and docket
+    throughput; ``nox -s bench -- --quick`` a smaller latency run. See
+    docs/performance.md.
+    """
     session.install("-e", ".[test]")
     session.install("fakeredis", "burner-redis", "hiredis")
     session.run("python", "-m", "benchmarks", *session.posargs)
-    session.run("python", "-m", "benchmarks.features")
-    session.run("python", "-m", "benchmarks.docket_bench")
+    quick = ["--quick"] if "--quick" in session.posargs else []
+    session.run("python", "-m", "benchmarks.memory", *quick)
+    session.run("python", "-m", "benchmarks.scaling", *(["--sizes", "1000,100000"] if quick else []))
+    session.run("python", "-m", "benchmarks.docket_bench", *(["--tasks", "1000"] if quick else []))

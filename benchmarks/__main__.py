@@ -1,9 +1,9 @@
-"""Entry point: ``python -m benchmarks [--ops N] [--repeat R] [--out FILE]``.
+"""Entry point: ``python -m benchmarks [--quick] [--repeat R] [--ops A,B] [--out FILE]``.
 
-Measures µs per operation for each backend that is installed, in one process
-run, and prints a Markdown table with ratios to burner-redis. A backend that
-is not installed (or a redis-server that is not on PATH) is reported as
-skipped, never faked.
+Measures µs per command of every operation in ``benchmarks.ops`` on each
+backend that is installed (burner sync/asyncio/trio, burner-redis, fakeredis
+sync/asyncio, a real redis-server through redis-py), in one process run, and
+prints one Markdown table with ratios to burner-redis and the bar of issue #9.
 """
 
 from __future__ import annotations
@@ -11,17 +11,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks.harness import render, run_all
+from benchmarks.harness import run
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--ops", type=int, default=20_000, help="operations per timing")
-    parser.add_argument("--repeat", type=int, default=5, help="timings per cell (median kept)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer, shorter repetitions (about a minute)")
+    parser.add_argument("--repeat", type=int, default=0, help="repetitions per cell (median kept)")
+    parser.add_argument("--target-ms", type=float, default=0.0,
+                        help="length of one repetition in ms")
+    parser.add_argument("--ops", default="", help="only operations whose name contains one of "
+                        "these comma-separated words")
+    parser.add_argument("--backends", default="", help="only backends whose name contains one "
+                        "of these comma-separated words")
     parser.add_argument("--out", default="", help="also write the table to this file")
     args = parser.parse_args()
-    results, notes = run_all(args.ops, args.repeat)
-    table = render(results, notes)
+    repeat = args.repeat or (3 if args.quick else 7)
+    target_ms = args.target_ms or (8.0 if args.quick else 30.0)
+    table = run(args.ops, args.backends, repeat, target_ms)
     print(table)
     if args.out:
         with open(args.out, "w") as fh:

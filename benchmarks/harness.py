@@ -1,166 +1,371 @@
-"""Benchmark harness: backends, operations, timing, and the Markdown table.
+"""Backends, timing and the Markdown table of ``python -m benchmarks``.
 
-Each operation is a pair (setup, call) run against one client; timings are
-medians of ``repeat`` runs of ``ops`` calls. Async backends are timed inside
-their event loop, so the numbers include each client's own await overhead.
+Rules of this module:
+
+- Every backend runs in this one process.  Sync clients run on the main
+  thread; async clients run inside one long-lived event loop per library
+  (an anyio blocking portal: one asyncio loop, one trio loop), and the timing
+  loop runs inside that event loop, so each number includes the client's own
+  await overhead and nothing of the portal's.
+- For each operation the backends take turns repetition by repetition (A, B,
+  C, A, B, C ...), so a burst of load on this noisy machine hits every column
+  alike; a cell is the median of the repetitions.
+- The number of calls per repetition is calibrated per backend so that one
+  repetition lasts about ``target_ms``; untimed preparation (``Op.batch``)
+  and clean-up (``Op.after``) surround every timing.
+- A peer that is not installed, or lacks a method, is reported (note, n/a);
+  nothing is faked.  A call that fails is reported as an error, not hidden.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import gc
+import os
+import platform
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, TypeVar
 
-import anyio
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-import burner
-import burner.aio
+from benchmarks.ops import OPS, Ctx, Op, missing
 
-# name -> (setup argv list, call)
-SyncOp = Callable[[Any], Any]
-AsyncOp = Callable[[Any], Awaitable[Any]]
+T = TypeVar("T")
 
-SETUP: list[tuple[Any, ...]] = [
-    ("SET", "bench:str", "value"),
-    ("SET", "bench:n", "0"),
-    ("HSET", "bench:h", "f", "v"),
-]
-
-SYNC_OPS: dict[str, SyncOp] = {
-    "GET": lambda r: r.get("bench:str"),
-    "SET": lambda r: r.set("bench:str", "value"),
-    "SET EX": lambda r: r.set("bench:ex", "value", ex=100),
-    "INCR": lambda r: r.incr("bench:n"),
-    "HSET": lambda r: r.hset("bench:h", "f", "v"),
-    "HGET": lambda r: r.hget("bench:h", "f"),
-}
-
-ASYNC_OPS: dict[str, AsyncOp] = {
-    "GET": lambda r: r.get("bench:str"),
-    "SET": lambda r: r.set("bench:str", "value"),
-    "SET EX": lambda r: r.set("bench:ex", "value", ex=100),
-    "INCR": lambda r: r.incr("bench:n"),
-    "HSET": lambda r: r.hset("bench:h", "f", "v"),
-    "HGET": lambda r: r.hget("bench:h", "f"),
-}
-
-Results = dict[str, dict[str, float]]  # backend -> op -> µs/op
+BURNER_REDIS = "burner-redis (asyncio)"
+FAKE_SYNC = "fakeredis (sync)"
+FAKE_ASYNC = "fakeredis (asyncio)"
+BURNER_SYNC = "burner (sync)"
+BURNER_ASYNC = "burner (asyncio)"
 
 
-def _time_sync(client: Any, op: SyncOp, ops: int, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        for _ in range(ops):
-            op(client)
-        samples.append((time.perf_counter_ns() - start) / ops / 1000)
-    return statistics.median(samples)
+@dataclass
+class Backend:
+    name: str
+    loop: str  # "sync", "asyncio" or "trio"
+    make: Callable[[], Any]
+    close: Callable[[Any], Any] = lambda client: None
+    client: Any = None
+    portal: BlockingPortal | None = None
 
 
-async def _time_async(client: Any, op: AsyncOp, ops: int, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        for _ in range(ops):
-            await op(client)
-        samples.append((time.perf_counter_ns() - start) / ops / 1000)
-    return statistics.median(samples)
+@dataclass
+class Cell:
+    samples: list[float] = field(default_factory=list)  # µs per command
+    na: str = ""  # why the backend has no figure
+    error: str = ""
+
+    @property
+    def value(self) -> float | None:
+        if self.na or self.error or not self.samples:
+            return None
+        return statistics.median(self.samples)
 
 
-def bench_sync(client: Any, ops: int, repeat: int) -> dict[str, float]:
-    for argv in SETUP:
-        client.execute_command(*argv)
-    out: dict[str, float] = {}
-    for name, op in SYNC_OPS.items():
-        try:
-            out[name] = _time_sync(client, op, ops, repeat)
-        except Exception:  # a command this backend lacks
-            continue
-    return out
+Results = dict[str, dict[str, Cell]]  # op name -> backend name -> cell
 
 
-async def bench_async(client: Any, ops: int, repeat: int) -> dict[str, float]:
-    out: dict[str, float] = {}
-    await client.set("bench:str", "value")
-    await client.set("bench:n", "0")
-    await client.hset("bench:h", "f", "v")
-    for name, op in ASYNC_OPS.items():
-        try:
-            out[name] = await _time_async(client, op, ops, repeat)
-        except Exception:  # a peer without this command or option
-            continue
-    return out
+def drive(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends (the steps of a sync client)."""
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+    coro.close()
+    raise RuntimeError("a step of a sync client suspended")
 
 
-def run_all(ops: int, repeat: int) -> tuple[Results, list[str]]:
-    results: Results = {}
-    notes: list[str] = []
+async def _make_async(make: Callable[[], Any]) -> Any:
+    return make()
 
-    results["burner (sync)"] = bench_sync(burner.Redis(), ops, repeat)
 
-    async def burner_async() -> dict[str, float]:
-        return await bench_async(burner.aio.Redis(), ops, repeat)
+async def _close_async(close: Callable[[Any], Any], client: Any) -> None:
+    result = close(client)
+    if hasattr(result, "__await__"):
+        await result
 
-    results["burner (asyncio)"] = anyio.run(burner_async)
-    results["burner (trio)"] = anyio.run(burner_async, backend="trio")
 
+def _time_sync(fn: Callable[[Any], Any], items: Sequence[Any]) -> int:
+    start = time.perf_counter_ns()
+    for item in items:
+        fn(item)
+    return time.perf_counter_ns() - start
+
+
+async def _time_async(fn: Callable[[Any], Any], items: Sequence[Any]) -> int:
+    start = time.perf_counter_ns()
+    for item in items:
+        await fn(item)
+    return time.perf_counter_ns() - start
+
+
+def _run(backend: Backend, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    if backend.portal is None:
+        return drive(fn(*args))
+    result: T = backend.portal.call(fn, *args)
+    return result
+
+
+def _once(backend: Backend, op: Op, ctx: Ctx, fn: Callable[[Any], Any], n: int) -> float:
+    """One repetition: prepare n items, time the calls, clean up; µs per command."""
+    items = _run(backend, op.batch, backend.client, ctx, n)
+    gc.collect()
+    if backend.portal is None:
+        elapsed = _time_sync(fn, items)
+    else:
+        elapsed = backend.portal.call(_time_async, fn, items)
+    _run(backend, op.after, backend.client, ctx, items)
+    return elapsed / len(items) / op.weight / 1000
+
+
+def _calibrate(backend: Backend, op: Op, ctx: Ctx, fn: Callable[[Any], Any],
+               target_ms: float) -> int:
+    """Calls per repetition so that one repetition lasts about ``target_ms``."""
+    n = 1 if op.weight > 1 else 20
+    per_call = 0.0
+    for _ in range(2):  # the first round also warms caches (scripts, code paths)
+        per_call = _once(backend, op, ctx, fn, n) * op.weight
+    wanted = int(target_ms * 1000 / max(per_call, 1e-3))
+    return max(1 if op.weight > 1 else 20, min(wanted, 20_000))
+
+
+def open_backends(stack: contextlib.ExitStack, only: str, notes: list[str]) -> list[Backend]:
+    """The backends that are installed (and match ``only``), with their clients."""
+    import burner
+    import burner.aio
+
+    backends = [
+        Backend(BURNER_SYNC, "sync", burner.Redis),
+        Backend(BURNER_ASYNC, "asyncio", burner.aio.Redis),
+        Backend("burner (trio)", "trio", burner.aio.Redis),
+    ]
     try:
         import burner_redis  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
-        async def peer() -> dict[str, float]:
-            return await bench_async(burner_redis.BurnerRedis(), ops, repeat)
-
-        results["burner-redis (asyncio)"] = asyncio.run(peer())
+        backends.append(Backend(BURNER_REDIS, "asyncio", burner_redis.BurnerRedis,
+                                lambda client: client.aclose()))
     except ImportError:
-        notes.append("burner-redis: not installed, skipped")
-
+        notes.append("burner-redis: not installed, skipped (pip install burner-redis)")
     try:
         import fakeredis
 
-        results["fakeredis (sync)"] = bench_sync(fakeredis.FakeRedis(), ops // 4, repeat)
-
-        async def fake() -> dict[str, float]:
-            return await bench_async(fakeredis.FakeAsyncRedis(), ops // 4, repeat)
-
-        results["fakeredis (asyncio)"] = asyncio.run(fake())
+        backends.append(Backend(FAKE_SYNC, "sync",
+                                lambda: fakeredis.FakeRedis(server=fakeredis.FakeServer())))
+        backends.append(Backend(FAKE_ASYNC, "asyncio",
+                                lambda: fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()),
+                                lambda client: client.aclose()))
     except ImportError:
-        notes.append("fakeredis: not installed, skipped")
-
+        notes.append("fakeredis: not installed, skipped (pip install fakeredis)")
     try:
+        import redis.utils
+
         from tests.oracle import RedisServerProcess
 
         server = RedisServerProcess()
         server.start()
-        try:
-            results["redis-server (redis-py sync, loopback)"] = bench_sync(
-                server.client(), ops // 4, repeat
-            )
-        finally:
-            server.stop()
+        stack.callback(server.stop)
+        parser = "hiredis" if redis.utils.HIREDIS_AVAILABLE else "no hiredis"
+        if not redis.utils.HIREDIS_AVAILABLE:
+            notes.append("hiredis: not installed, so redis-py parses replies in Python "
+                         "(nox -s bench installs it)")
+        backends.append(Backend(f"redis-server (redis-py sync, {parser}, loopback)", "sync",
+                                server.client, lambda client: client.close()))
     except RuntimeError as exc:
-        notes.append(f"redis-server: {exc}")
-    return results, notes
+        notes.append(f"redis-server: {exc}; skipped")
+    if only:
+        wanted = [w.strip().lower() for w in only.split(",")]
+        backends = [b for b in backends if any(w in b.name.lower() for w in wanted)]
+    portals: dict[str, BlockingPortal] = {}
+    for backend in backends:
+        if backend.loop != "sync" and backend.loop not in portals:
+            portals[backend.loop] = stack.enter_context(
+                start_blocking_portal(backend=backend.loop))
+        backend.portal = portals.get(backend.loop)
+        if backend.portal is None:
+            backend.client = backend.make()
+            stack.callback(backend.close, backend.client)
+        else:
+            backend.client = backend.portal.call(_make_async, backend.make)
+            stack.callback(backend.portal.call, _close_async, backend.close, backend.client)
+    return backends
 
 
-def render(results: Results, notes: list[str]) -> str:
-    ops = list(SYNC_OPS)
-    base = results.get("burner-redis (asyncio)", {})
-    lines = ["| backend | " + " | ".join(ops) + " |", "|---|" + "---|" * len(ops)]
-    for backend, row in results.items():
-        cells = []
-        for op in ops:
-            if op not in row:
-                cells.append("n/a")
+def measure(backends: list[Backend], ops: list[Op], repeat: int, target_ms: float,
+            progress: Callable[[str], None]) -> Results:
+    results: Results = {}
+    for op in ops:
+        progress(op.name)
+        row: dict[str, Cell] = {}
+        active: list[tuple[Backend, Ctx, Callable[[Any], Any], int]] = []
+        for backend in backends:
+            cell = row[backend.name] = Cell()
+            lacks = missing(backend.client, op)
+            if lacks:
+                cell.na = lacks
                 continue
-            cell = f"{row[op]:.2f}"
-            if op in base and base[op] > 0:
-                cell += f" ({row[op] / base[op]:.2f}x)"
-            cells.append(cell)
-        lines.append(f"| {backend} | " + " | ".join(cells) + " |")
-    out = "µs/op, median; in parentheses: ratio to burner-redis (lower is better)\n\n"
-    out += "\n".join(lines) + "\n"
-    if notes:
-        out += "\n" + "\n".join(f"- {n}" for n in notes) + "\n"
-    return out
+            ctx: Ctx = {}
+            try:
+                _run(backend, op.setup, backend.client, ctx)
+                fn = op.call(backend.client, ctx)
+                active.append((backend, ctx, fn, _calibrate(backend, op, ctx, fn, target_ms)))
+            except Exception as exc:
+                cell.error = f"{type(exc).__name__}: {exc}"[:120]
+        for _ in range(repeat):
+            for backend, ctx, fn, n in active:
+                cell = row[backend.name]
+                if cell.error:
+                    continue
+                try:
+                    cell.samples.append(_once(backend, op, ctx, fn, n))
+                except Exception as exc:
+                    cell.error = f"{type(exc).__name__}: {exc}"[:120]
+        results[op.name] = row
+    return results
+
+
+# ------------------------------------------------------------------ output
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> str:
+    """One paragraph naming the machine and every version in the run."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=False).stdout.strip() or "unknown"
+    except OSError:
+        rev = "unknown"
+    try:
+        server = subprocess.run(["redis-server", "--version"], capture_output=True, text=True,
+                                check=False).stdout.split()[2].removeprefix("v=")
+    except (OSError, IndexError):
+        server = "not installed"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; burner {rev}, burner-redis "
+        f"{_version('burner-redis')}, fakeredis {_version('fakeredis')}, redis-py "
+        f"{_version('redis')}, hiredis {_version('hiredis')}, redis-server {server}"
+    )
+
+
+def _ratio(value: float, base: float | None) -> str:
+    return f" ({value / base:.2f}x)" if base else ""
+
+
+def _faster(burner_value: float | None, fake: float | None) -> str:
+    if burner_value is None or fake is None:
+        return "n/a"
+    return f"1/{fake / burner_value:.0f}"
+
+
+def verdict(op: Op, row: dict[str, Cell]) -> str:
+    """Whether ``row`` meets the line of the bar in issue #9 that applies to ``op``."""
+    base = row.get(BURNER_REDIS, Cell()).value
+    mine = {"sync": row.get(BURNER_SYNC, Cell()).value, "async": row.get(BURNER_ASYNC, Cell()).value}
+    if any(v is None for v in mine.values()):
+        return "n/a"
+    limit = {"hot": 1.0, "pipeline": 1.0, "evalsha": 1 / 3, "other": 3.0}[op.group]
+    misses = []
+    if base is None and op.group != "other":
+        return "no burner-redis figure"
+    if base is not None:
+        for kind, value in mine.items():
+            assert value is not None
+            if value / base > limit:
+                misses.append(f"{kind} {value / base:.2f}x")
+    if op.group == "other":
+        fakes = {"sync": row.get(FAKE_SYNC, Cell()).value, "async": row.get(FAKE_ASYNC, Cell()).value}
+        for kind, fake in fakes.items():
+            value = mine[kind]
+            assert value is not None
+            if fake is not None and fake / value < 30:
+                misses.append(f"{kind} only {fake / value:.0f}x < fakeredis")
+    return "yes" if not misses else "**no**: " + ", ".join(misses)
+
+
+BAR = {
+    "hot": "≤ 1.0x burner-redis",
+    "evalsha": "≤ 0.33x burner-redis",
+    "pipeline": "≤ 1.0x burner-redis",
+    "other": "≤ 3x burner-redis, ≥ 30x faster than fakeredis",
+}
+
+
+def render(results: Results, ops: list[Op], backends: list[Backend], notes: list[str],
+           header: str) -> str:
+    names = [b.name for b in backends]
+    lines = [
+        header,
+        "",
+        "µs per command, median of the repetitions; in parentheses: the ratio to "
+        "burner-redis in the same row (lower is better). *burner/fakeredis* is "
+        "burner's time over fakeredis's (sync over sync, asyncio over asyncio): "
+        "1/40 means 40 times faster. *bar* checks burner's sync and asyncio "
+        "clients against the line of issue #9 that applies to the row.",
+        "",
+        "| operation | " + " | ".join(names) + " | burner/fakeredis (sync, asyncio) | bar |",
+        "|---|" + "---:|" * len(names) + "---|---|",
+    ]
+    errors = []
+    by_name = {op.name: op for op in ops}
+    for op_name, row in results.items():
+        op = by_name[op_name]
+        base = row.get(BURNER_REDIS, Cell()).value
+        cells = []
+        for name in names:
+            cell = row[name]
+            value = cell.value
+            if value is None:
+                cells.append("err" if cell.error else "n/a")
+                if cell.error:
+                    errors.append(f"{op_name} on {name}: {cell.error}")
+                continue
+            cells.append(f"{value:.2f}{_ratio(value, base)}")
+        sync = _faster(row.get(BURNER_SYNC, Cell()).value, row.get(FAKE_SYNC, Cell()).value)
+        asy = _faster(row.get(BURNER_ASYNC, Cell()).value, row.get(FAKE_ASYNC, Cell()).value)
+        lines.append(f"| {op_name} | " + " | ".join(cells)
+                     + f" | {sync}, {asy} | {verdict(op, row)} |")
+    lines += ["", "Bars: " + "; ".join(f"{g}: {b}" for g, b in BAR.items()) + ".", ""]
+    lines.append("How each operation is measured (data set prepared untimed; every "
+                 "repetition leaves it as it found it):")
+    lines.append("")
+    lines += [f"- **{op.name}** ({op.group}): {op.how}." for op in ops if op.name in results]
+    if notes or errors:
+        lines += ["", "Notes:", ""]
+        lines += [f"- {n}" for n in notes + errors]
+    return "\n".join(lines) + "\n"
+
+
+def run(only_ops: str, only_backends: str, repeat: int, target_ms: float) -> str:
+    ops = OPS
+    if only_ops:
+        wanted = [w.strip().lower() for w in only_ops.split(",")]
+        ops = [op for op in OPS if any(w in op.name.lower() for w in wanted)]
+    notes: list[str] = []
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        backends = open_backends(stack, only_backends, notes)
+        results = measure(backends, ops, repeat, target_ms,
+                          lambda name: print(f"  {name} ...", file=sys.stderr, flush=True))
+    header = (f"Machine: {machine()}. {repeat} repetitions of about {target_ms:g} ms per "
+              f"cell; run took {time.perf_counter() - started:.0f} s.")
+    return render(results, ops, backends, notes, header)

@@ -1,0 +1,96 @@
+"""How cost grows with size: ``python -m benchmarks.scaling [--sizes 1000,100000,1000000]``.
+
+µs per call on burner's sync client, median of ``--repeat`` repetitions, for
+a sorted set and a stream of each size (built untimed, scores and IDs in
+order):
+
+- ZADD: a new member with a score in the middle of the set; the members
+  added are removed (untimed) after each repetition, so the size holds.
+- ZRANGEBYSCORE LIMIT 10: ``ZRANGEBYSCORE z <middle score> +inf LIMIT 0 10``.
+- XRANGE COUNT 10: ``XRANGE s <middle ID> + COUNT 10``.
+
+Redis does each in O(log N) (+ the 10 returned), so the columns should stay
+nearly flat; a column that grows with N is a data-structure problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.harness import machine
+
+CALLS = 5000
+
+
+def _timed(calls: list[Callable[[], Any]]) -> float:
+    gc.collect()
+    start = time.perf_counter_ns()
+    for call in calls:
+        call()
+    return (time.perf_counter_ns() - start) / len(calls) / 1000
+
+
+def measure(size: int, repeat: int) -> dict[str, float]:
+    import burner
+
+    r = burner.Redis()
+    for start in range(0, size, 10_000):
+        r.zadd("z", {f"m:{i:08d}": i for i in range(start, min(size, start + 10_000))})
+    ids = [r.xadd("s", {"f": "v" * 16}) for _ in range(size)]
+    middle_id = ids[size // 2]
+    del ids
+    middle = size // 2
+    out: dict[str, list[float]] = {"ZADD": [], "ZRANGEBYSCORE LIMIT 10": [], "XRANGE COUNT 10": []}
+    for _ in range(repeat):
+        mappings = [{f"new:{i:08d}": middle + 0.5} for i in range(CALLS)]
+        out["ZADD"].append(_timed([lambda m=m: r.zadd("z", m) for m in mappings]))  # type: ignore[misc]
+        r.zrem("z", *[m for mapping in mappings for m in mapping])
+        out["ZRANGEBYSCORE LIMIT 10"].append(_timed(
+            [lambda: r.zrangebyscore("z", middle, "+inf", start=0, num=10)] * CALLS))
+        out["XRANGE COUNT 10"].append(_timed(
+            [lambda: r.xrange("s", middle_id, "+", count=10)] * CALLS))
+    assert r.zcard("z") == size and r.xlen("s") == size
+    return {name: statistics.median(samples) for name, samples in out.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling")
+    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", default="", help="also write the table to this file")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        print(f"  {size:,} elements ...", file=sys.stderr, flush=True)
+        rows[size] = measure(size, args.repeat)
+    names = list(next(iter(rows.values())))
+    lines = [
+        f"Machine: {machine()}.",
+        "",
+        "burner (sync), µs per call, median of the repetitions; in parentheses: the "
+        f"ratio to {sizes[0]:,} elements.",
+        "",
+        "| elements | " + " | ".join(names) + " |",
+        "|---:|" + "---:|" * len(names),
+    ]
+    first = rows[sizes[0]]
+    for size, row in rows.items():
+        cells = [f"{row[n]:.2f} ({row[n] / first[n]:.2f}x)" for n in names]
+        lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
