@@ -1028,22 +1028,45 @@ def test_evalsha(clean: Pair) -> None:
 
 # --- A random walk over the hot methods ----------------------------------
 
-MKEYS = st.sampled_from([b"k1", "k1", b"k2", "k3", b"{k}4"])
-MFIELDS = st.sampled_from(["f1", b"f2", b"", "\u00e9", b"\xff"])
+
+def _pool(*names: str) -> st.SearchStrategy[Any]:
+    """Each family's keys (as str and as bytes), plus one key every family shares."""
+    forms: list[Any] = []
+    for name in (*names, "shared"):
+        forms += [name, name.encode()]
+    return st.sampled_from(forms)
+
+
+STRING_KEYS = _pool("s1", "s2")
+HASH_KEYS = _pool("h1", "h2")
+SET_KEYS = _pool("set1")
+ZSET_KEYS = _pool("z1", "z2")
+STREAM_KEYS = _pool("x1", "x2")
+ANY_KEYS = st.one_of(STRING_KEYS, HASH_KEYS, SET_KEYS, ZSET_KEYS, STREAM_KEYS, st.just("missing"))
+MFIELDS = st.sampled_from(["f1", b"f2", "f3", b"", "\u00e9", b"\xff"])
 MVALUES = st.one_of(
     st.sampled_from([b"", b"v", "w", b"\xff\xfe", "caf\u00e9", 0, 1, -1, "10", 1.5, b"9223372036854775807"]),
     st.binary(max_size=4),
     st.integers(min_value=-100, max_value=100),
 )
 SCORES = st.one_of(
-    st.sampled_from([0, 1, -1, 1.5, "2", "-inf", "inf", float("inf"), "nan", "abc", "(1"]),
+    st.integers(-3, 3),
+    st.sampled_from([1.5, "2", "-inf", "inf", float("inf"), -0.0, 1e-9]),
     st.floats(allow_nan=False, width=32),
 )
-BOUNDS = st.sampled_from(["-inf", "+inf", "(1", 0, 1, 1.5, "(2", b"5", "abc", "(-inf"])
-IDS = st.sampled_from(["1-0", "1-1", "2", "3-*", "0-1", "5-0", "9-9", "0-0", "abc", "4-*"])
+BAD_SCORES = st.sampled_from(["nan", "abc", "(1", "", float("nan")])
+LOW_BOUNDS = st.sampled_from(["-inf", "(1", 0, 1, 1.5, b"2", "(-inf", -1, "+inf"])
+HIGH_BOUNDS = st.sampled_from(["+inf", "(3", 3, 2.5, b"2", "(2", "(+inf", 0, "-inf"])
+BAD_BOUNDS = st.sampled_from(["abc", "", "nan", "((1"])
+BAD_IDS = st.sampled_from(["0-0", "abc", "1-x", "-1", "", "0-*"])
 GROUPS = st.sampled_from(["g1", "g2"])
 CONSUMERS = st.sampled_from(["c1", "c2"])
 EXPIRES = st.sampled_from([100, 1000, 5000, datetime.timedelta(seconds=3000), 0, -1, "abc"])
+ZADD_FLAGS: st.SearchStrategy[list[str]] = st.one_of(
+    st.just([]),
+    st.sampled_from([["nx"], ["xx"], ["ch"], ["gt"], ["lt"], ["incr"], ["xx", "ch"], ["gt", "ch"]]),
+    st.lists(st.sampled_from(["nx", "xx", "ch", "incr", "gt", "lt"]), max_size=3, unique=True),
+)
 MACHINE_SCRIPTS = [
     "return redis.call('GET', KEYS[1])",
     "return {KEYS[1], ARGV[1]}",
@@ -1054,9 +1077,15 @@ MACHINE_SCRIPTS = [
 
 
 class HotMethodsMachine(DifferentialMachine):
-    """Rules call redis-py methods; every result is compared with Redis."""
+    """Rules call redis-py methods; every result is compared with Redis.
+
+    Each family has its own keys plus a shared one, so most calls do real work
+    and some meet a key of another type. Stream IDs mostly increase (a counter),
+    so XREADGROUP and XACK have entries to serve.
+    """
 
     shas: list[str]
+    next_ms: int
 
     def call(self, fn: Call, normalize: Normalizer = _identity) -> Any:
         got = outcome(lambda: normalize(fn(self.burner)))
@@ -1065,18 +1094,27 @@ class HotMethodsMachine(DifferentialMachine):
         return got.value
 
     @initialize()
-    def load_scripts(self) -> None:
+    def seed(self) -> None:
         self.shas = [self.call(lambda r, s=src: r.script_load(s)) for src in MACHINE_SCRIPTS]  # type: ignore[misc]
+        self.next_ms = 2
+        self.call(lambda r: r.set("s1", "1"))
+        self.call(lambda r: r.hset("h1", mapping={"f1": "a", "f3": "b"}))
+        self.call(lambda r: r.sadd("set1", "f1", "\u00e9"))
+        self.call(lambda r: r.zadd("z1", {"f1": 1, "f2": 2, "f3": 3}))
+        self.call(lambda r: r.xgroup_create("x1", "g1", id="0", mkstream=True))
+        self.call(lambda r: r.xadd("x1", {"f1": "a"}, id="1-1"))
+        self.call(lambda r: r.xadd("x1", {"f2": "b"}, id="2-1"))
 
-    @rule(key=MKEYS)
+    # strings
+    @rule(key=st.one_of(STRING_KEYS, ANY_KEYS))
     def get(self, key: Any) -> None:
         self.call(lambda r: r.get(key))
 
     @rule(
-        key=MKEYS,
+        key=STRING_KEYS,
         value=MVALUES,
-        condition=st.sampled_from([{}, {"nx": True}, {"xx": True}]),
-        expiry=st.sampled_from([{}, {"ex": 500}, {"px": 700_000}, {"keepttl": True}, {"ex": 0}]),
+        condition=st.sampled_from([{}, {}, {"nx": True}, {"xx": True}]),
+        expiry=st.sampled_from([{}, {}, {"ex": 500}, {"px": 700_000}, {"keepttl": True}, {"ex": 0}]),
         get=st.booleans(),
     )
     def set(
@@ -1085,61 +1123,81 @@ class HotMethodsMachine(DifferentialMachine):
         self.call(lambda r: r.set(key, value, get=get, **condition, **expiry))
         self.call(lambda r: r.ttl(key), ttl_bucket)
 
-    @rule(keys=st.lists(MKEYS, max_size=4), as_list=st.booleans())
+    @rule(keys=st.lists(st.one_of(STRING_KEYS, ANY_KEYS), max_size=4), as_list=st.booleans())
     def mget(self, keys: list[Any], as_list: bool) -> None:
         if as_list:
             self.call(lambda r: r.mget(keys))
         elif keys:
             self.call(lambda r: r.mget(keys[0], *keys[1:]))
 
-    @rule(key=MKEYS, amount=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.sampled_from([2**63, "x"])))
+    @rule(
+        key=STRING_KEYS,
+        amount=st.one_of(
+            st.none(),
+            st.integers(-10, 10),
+            st.integers(-(2**63), 2**63 - 1),
+            st.sampled_from([2**63, "x"]),
+        ),
+    )
     def incr(self, key: Any, amount: Any) -> None:
         if amount is None:
             self.call(lambda r: r.incr(key))
         else:
             self.call(lambda r: r.incrby(key, amount))
 
-    @rule(key=MKEYS, field=MFIELDS)
+    # hashes
+    @rule(key=HASH_KEYS, field=MFIELDS)
     def hget(self, key: Any, field: Any) -> None:
         self.call(lambda r: r.hget(key, field))
 
+    @rule(key=HASH_KEYS, field=MFIELDS, value=MVALUES)
+    def hset(self, key: Any, field: Any, value: Any) -> None:
+        self.call(lambda r: r.hset(key, field, value))
+
     @rule(
-        key=MKEYS,
+        key=HASH_KEYS,
         field=st.one_of(st.none(), MFIELDS),
         value=MVALUES,
         mapping=st.one_of(st.none(), st.dictionaries(MFIELDS, MVALUES, max_size=3)),
         items=st.one_of(st.none(), st.lists(MVALUES, max_size=4)),
     )
-    def hset(
+    def hset_forms(
         self, key: Any, field: Any, value: Any, mapping: dict[Any, Any] | None, items: list[Any] | None
     ) -> None:
         self.call(lambda r: r.hset(key, field, value, mapping=mapping, items=items))
 
-    @rule(key=MKEYS)
+    @rule(key=HASH_KEYS)
     def hgetall(self, key: Any) -> None:
         self.call(lambda r: r.hgetall(key))
 
-    @rule(key=MKEYS, members=st.lists(MFIELDS, max_size=3))
+    # sets
+    @rule(key=SET_KEYS, members=st.lists(MFIELDS, min_size=1, max_size=3))
     def sadd(self, key: Any, members: list[Any]) -> None:
         self.call(lambda r: r.sadd(key, *members))
 
-    @rule(key=MKEYS, member=MFIELDS)
+    @rule(key=st.one_of(SET_KEYS, ANY_KEYS), member=MFIELDS)
     def sismember(self, key: Any, member: Any) -> None:
         self.call(lambda r: r.sismember(key, member))
 
+    # sorted sets
     @rule(
-        key=MKEYS,
-        mapping=st.dictionaries(MFIELDS, SCORES, max_size=3),
-        flags=st.lists(st.sampled_from(["nx", "xx", "ch", "incr", "gt", "lt"]), max_size=3, unique=True),
+        key=ZSET_KEYS,
+        mapping=st.dictionaries(MFIELDS, SCORES, min_size=1, max_size=3),
+        flags=ZADD_FLAGS,
     )
     def zadd(self, key: Any, mapping: dict[Any, Any], flags: list[str]) -> None:
         options = dict.fromkeys(flags, True)
         self.call(lambda r: r.zadd(key, mapping, **options))
 
+    @rule(key=ZSET_KEYS, mapping=st.dictionaries(MFIELDS, BAD_SCORES, max_size=2), flags=ZADD_FLAGS)
+    def zadd_bad(self, key: Any, mapping: dict[Any, Any], flags: list[str]) -> None:
+        options = dict.fromkeys(flags, True)
+        self.call(lambda r: r.zadd(key, mapping, **options))
+
     @rule(
-        key=MKEYS,
-        low=BOUNDS,
-        high=BOUNDS,
+        key=ZSET_KEYS,
+        low=LOW_BOUNDS,
+        high=HIGH_BOUNDS,
         limit=st.one_of(st.none(), st.tuples(st.integers(-1, 3), st.integers(-1, 3))),
         withscores=st.booleans(),
     )
@@ -1154,38 +1212,59 @@ class HotMethodsMachine(DifferentialMachine):
                 lambda r: r.zrangebyscore(key, low, high, start=start, num=num, withscores=withscores)
             )
 
-    @rule(key=MKEYS, members=st.lists(MFIELDS, min_size=1, max_size=3))
+    @rule(key=ZSET_KEYS, low=st.one_of(LOW_BOUNDS, BAD_BOUNDS), high=BAD_BOUNDS, start=st.none() | st.just(0))
+    def zrangebyscore_bad(self, key: Any, low: Any, high: Any, start: int | None) -> None:
+        self.call(lambda r: r.zrangebyscore(key, low, high, start=start))
+
+    @rule(key=ZSET_KEYS, members=st.lists(MFIELDS, min_size=1, max_size=3))
     def zrem(self, key: Any, members: list[Any]) -> None:
         self.call(lambda r: r.zrem(key, *members))
 
+    # streams
     @rule(
-        key=MKEYS,
+        key=STREAM_KEYS,
         fields=st.dictionaries(MFIELDS, MVALUES, min_size=1, max_size=2),
-        id=IDS,
+        form=st.sampled_from(["next", "next", "seq", "same-ms", "bad"]),
+        bad=BAD_IDS,
         trim=st.sampled_from(
             [
                 {},
-                {"maxlen": 2, "approximate": False},
+                {},
+                {"maxlen": 3, "approximate": False},
                 {"maxlen": 0},
-                {"minid": "2-0", "approximate": False},
+                {"maxlen": 1, "approximate": False, "nomkstream": True},
+                {"minid": "3-0", "approximate": False},
                 {"minid": "abc"},
                 {"maxlen": 3, "limit": 5},
+                {"maxlen": 2, "approximate": False, "limit": 5},
                 {"nomkstream": True},
             ]
         ),
     )
-    def xadd(self, key: Any, fields: dict[Any, Any], id: str, trim: dict[str, Any]) -> None:
-        self.call(lambda r: r.xadd(key, fields, id=id, **trim))
+    def xadd(self, key: Any, fields: dict[Any, Any], form: str, bad: str, trim: dict[str, Any]) -> None:
+        if form == "next":
+            self.next_ms += 1
+            sid = f"{self.next_ms}-1"
+        elif form == "seq":
+            sid = f"{self.next_ms}-*"
+        elif form == "same-ms":
+            sid = f"{self.next_ms}-0"
+        else:
+            sid = bad
+        self.call(lambda r: r.xadd(key, fields, id=sid, **trim))
 
-    @rule(key=MKEYS, group=GROUPS, start=st.sampled_from(["0", "$"]))
-    def xgroup_create(self, key: Any, group: str, start: str) -> None:
-        self.call(lambda r: r.xgroup_create(key, group, id=start, mkstream=True))
+    @rule(key=STREAM_KEYS, group=GROUPS, start=st.sampled_from(["0", "0", "$"]), mkstream=st.booleans())
+    def xgroup_create(self, key: Any, group: str, start: str, mkstream: bool) -> None:
+        self.call(lambda r: r.xgroup_create(key, group, id=start, mkstream=mkstream))
 
     @rule(
-        keys=st.lists(MKEYS, min_size=1, max_size=2, unique_by=_key_bytes),
-        group=GROUPS,
+        keys=st.one_of(
+            st.just(["x1"]),
+            st.lists(STREAM_KEYS, min_size=1, max_size=2, unique_by=_key_bytes),
+        ),
+        group=st.sampled_from(["g1", "g1", "g2"]),
         consumer=CONSUMERS,
-        start=st.sampled_from([">", "0", "1-0"]),
+        start=st.sampled_from([">", ">", "0", "2-0"]),
         count=st.one_of(st.none(), st.integers(1, 3)),
         noack=st.booleans(),
     )
@@ -1195,14 +1274,23 @@ class HotMethodsMachine(DifferentialMachine):
         streams: dict[Any, Any] = dict.fromkeys(keys, start)
         self.call(lambda r: r.xreadgroup(group, consumer, streams, count=count, noack=noack))
 
-    @rule(key=MKEYS, group=GROUPS, ids=st.lists(IDS, max_size=3))
-    def xack(self, key: Any, group: str, ids: list[str]) -> None:
+    @rule(
+        key=STREAM_KEYS,
+        group=GROUPS,
+        ms=st.lists(st.integers(0, 12), min_size=1, max_size=3),
+        bad=st.one_of(st.none(), BAD_IDS),
+    )
+    def xack(self, key: Any, group: str, ms: list[int], bad: str | None) -> None:
+        ids = [f"{m}-1" for m in ms] + ([bad] if bad is not None else [])
         self.call(lambda r: r.xack(key, group, *ids))
 
+    # keys
     @rule(
-        key=MKEYS,
+        key=ANY_KEYS,
         seconds=EXPIRES,
-        flags=st.lists(st.sampled_from(["nx", "xx", "gt", "lt"]), max_size=2, unique=True),
+        flags=st.one_of(
+            st.just([]), st.lists(st.sampled_from(["nx", "xx", "gt", "lt"]), max_size=2, unique=True)
+        ),
     )
     def expire(self, key: Any, seconds: Any, flags: list[str]) -> None:
         if "gt" in flags or "lt" in flags:
@@ -1212,15 +1300,15 @@ class HotMethodsMachine(DifferentialMachine):
         self.call(lambda r: r.expire(key, seconds, **options))
         self.call(lambda r: r.ttl(key), ttl_bucket)
 
-    @rule(keys=st.lists(MKEYS, max_size=3))
+    @rule(keys=st.lists(ANY_KEYS, min_size=1, max_size=3))
     def delete(self, keys: list[Any]) -> None:
         self.call(lambda r: r.delete(*keys))
 
-    @rule(keys=st.lists(MKEYS, max_size=3))
+    @rule(keys=st.lists(ANY_KEYS, min_size=1, max_size=3))
     def exists(self, keys: list[Any]) -> None:
         self.call(lambda r: r.exists(*keys))
 
-    @rule(script=st.integers(0, len(MACHINE_SCRIPTS)), key=MKEYS, arg=MVALUES)
+    @rule(script=st.integers(0, len(MACHINE_SCRIPTS)), key=ANY_KEYS, arg=MVALUES)
     def evalsha(self, script: int, key: Any, arg: Any) -> None:
         sha = self.shas[script] if script < len(self.shas) else "f" * 40
         self.call(lambda r: r.evalsha(sha, 1, key, arg))
@@ -1236,7 +1324,7 @@ class HotMethodsMachine(DifferentialMachine):
     ids=["resp2-bytes", "resp3-str"],
 )
 def test_hot_methods_machine(redis_server: Any, config: dict[str, Any]) -> None:
-    run_machine(HotMethodsMachine, redis_server, config, max_examples=50, steps=30)
+    run_machine(HotMethodsMachine, redis_server, config, max_examples=60, steps=40)
 
 
 @pytest.mark.parametrize(
