@@ -10,6 +10,8 @@ Rules of this module:
 - bytes per element = RSS growth / elements.  burner and burner-redis build
   the full sizes; fakeredis (optional, slow) builds a tenth and its figure is
   that growth scaled up per element, which the table says.
+- redis-server (if on PATH) is loaded through pipelines and its own RSS is
+  measured: what the same data costs in Redis, for reference.
 - A last child runs 1,000,000 EVALSHA calls on burner and reports RSS before
   and after: a script cache or a Lua runtime that leaks shows here.
 """
@@ -21,6 +23,7 @@ import asyncio
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -36,15 +39,15 @@ LABELS = {
     "stream": "stream entries (1 field, 16-byte value)",
     "zset": "sorted-set members (m:NNNNNNN, integer score)",
 }
-BACKENDS = ["burner", "burner-redis", "fakeredis"]
+BACKENDS = ["burner", "burner-redis", "fakeredis", "redis-server"]
 FAKE_SCALE = 10  # fakeredis builds N / FAKE_SCALE elements
 EVALSHA_CALLS = 1_000_000
 SCRIPT = "return redis.call('GET', KEYS[1])"
 
 
-def rss() -> int:
-    """Resident set size of this process, in bytes (Linux)."""
-    with open("/proc/self/statm") as fh:
+def rss(pid: int | str = "self") -> int:
+    """Resident set size of a process (this one by default), in bytes (Linux)."""
+    with open(f"/proc/{pid}/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
@@ -94,6 +97,48 @@ async def _warm_async(r: Any, case: str) -> None:
     await r.delete(*(await r.keys("*")))
 
 
+class _Batched:
+    """A redis-py pipeline that sends every 1,000 commands (loads redis-server fast)."""
+
+    def __init__(self, client: Any) -> None:
+        self.pipe = client.pipeline(transaction=False)
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        method = getattr(self.pipe, name)
+
+        def call(*args: Any, **kwargs: Any) -> None:
+            method(*args, **kwargs)
+            if len(self.pipe) >= 1000:
+                self.pipe.execute()
+
+        return call
+
+    def flush(self) -> None:
+        self.pipe.execute()
+
+
+def _redis_server(case: str, n: int) -> dict[str, float]:
+    """The data set loaded into a real redis-server; the RSS is the server's."""
+    from tests.oracle import RedisServerProcess
+
+    server = RedisServerProcess()
+    server.start()
+    try:
+        assert server.proc is not None
+        pid = server.proc.pid
+        client = server.client()
+        _warm_sync(client, case)
+        before = rss(pid)
+        start = time.perf_counter()
+        batched = _Batched(client)
+        _build_sync(batched, case, n)
+        batched.flush()
+        seconds = time.perf_counter() - start
+        return {"before": before, "after": rss(pid), "seconds": seconds}
+    finally:
+        server.stop()
+
+
 def _measure(build: Callable[[], None], warm: Callable[[], None]) -> dict[str, float]:
     warm()
     gc.collect()
@@ -133,6 +178,8 @@ def child(backend: str, case: str, n: int) -> dict[str, float]:
             return {"before": before, "after": after, "seconds": seconds}
 
         return asyncio.run(run())
+    if backend == "redis-server":
+        return _redis_server(case, n)
     raise SystemExit(f"unknown backend {backend}")
 
 
@@ -170,6 +217,8 @@ def _spawn(args: list[str], timeout: float) -> dict[str, float] | str:
 
 
 def _installed(backend: str) -> bool:
+    if backend == "redis-server":
+        return shutil.which("redis-server") is not None
     module = {"burner": "burner", "burner-redis": "burner_redis", "fakeredis": "fakeredis"}[backend]
     try:
         __import__(module)
