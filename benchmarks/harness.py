@@ -325,7 +325,8 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
         "| operation | " + " | ".join(names) + " | burner/fakeredis (sync, asyncio) | bar |",
         "|---|" + "---:|" * len(names) + "---|---|",
     ]
-    errors = []
+    errors: list[str] = []
+    lacking: dict[str, list[str]] = {}
     by_name = {op.name: op for op in ops}
     for op_name, row in results.items():
         op = by_name[op_name]
@@ -338,6 +339,8 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
                 cells.append("err" if cell.error else "n/a")
                 if cell.error:
                     errors.append(f"{op_name} on {name}: {cell.error}")
+                if cell.na:
+                    lacking.setdefault(name, []).append(f"`{cell.na}` ({op_name})")
                 continue
             cells.append(f"{value:.2f}{_ratio(value, base)}")
         sync = _faster(row.get(BURNER_SYNC, Cell()).value, row.get(FAKE_SYNC, Cell()).value)
@@ -349,6 +352,7 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
                  "repetition leaves it as it found it):")
     lines.append("")
     lines += [f"- **{op.name}** ({op.group}): {op.how}." for op in ops if op.name in results]
+    notes = notes + [f"n/a: {name} has no " + ", ".join(what) for name, what in lacking.items()]
     if notes or errors:
         lines += ["", "Notes:", ""]
         lines += [f"- {n}" for n in notes + errors]
