@@ -63,10 +63,21 @@ def wire_protocol(protocol: object) -> int:
     return 3 if value == 3 else 2
 
 
+# Command names as redis-py's methods spell them ("SET", "CLIENT LIST") -> argv words.
+_NAME_WORDS: dict[str, tuple[bytes, ...]] = {}
+
+
 def encode_args(args: tuple[Any, ...], encoding: str, errors: str) -> list[bytes]:
     first = args[0]
     out: list[bytes]
-    if isinstance(first, str):
+    if type(first) is str:
+        words = _NAME_WORDS.get(first)
+        if words is None:
+            words = tuple(first.encode().split())
+            if len(_NAME_WORDS) < 4096:
+                _NAME_WORDS[first] = words
+        out = [*words]
+    elif isinstance(first, str):
         out = first.encode().split()
     elif b" " in first:
         out = bytes(first).split()
@@ -93,6 +104,18 @@ def _encode_other(value: Any, encoding: str, errors: str) -> bytes:
     take it)."""
     encoder: Any = Encoder(encoding, errors, False)  # type: ignore[no-untyped-call,unused-ignore]
     return bytes(encoder.encode(value))
+
+
+_dict_get = dict.get
+
+
+def callback_for(callbacks: dict[Any, Callable[..., Any]], command_name: Any) -> Any:
+    """``callbacks.get(command_name)`` for redis-py's case-insensitive dict,
+    whose keys are upper case: plain dict lookups, no Python-level method."""
+    callback = _dict_get(callbacks, command_name)
+    if callback is None and type(command_name) is str and not command_name.isupper():
+        callback = _dict_get(callbacks, command_name.upper())
+    return callback
 
 
 class Bridge:
@@ -214,23 +237,26 @@ class Bridge:
     def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:
         """Everything ``redis.Redis.parse_response`` does after reading a reply,
         except awaiting an async callback (the async facade does that)."""
-        if type(reply) is bytes and not options:
-            response: Any = (
-                reply.decode(self.encoding, self.encoding_errors) if self.decode else reply
-            )
-        else:
+        kind = type(reply)
+        decode = self.decode
+        if options:
             if NEVER_DECODE in options:
                 options.pop(NEVER_DECODE)
-                response = self.shape(reply, False)
-            else:
-                response = self.shape(reply, self.decode)
-            if isinstance(response, ResponseError):
-                if EMPTY_RESPONSE in options:
-                    return options[EMPTY_RESPONSE]
-                raise response
+                decode = False
+            if kind is CommandError and EMPTY_RESPONSE in options:
+                return options[EMPTY_RESPONSE]
             options.pop(EMPTY_RESPONSE, None)
             options.pop("keys", None)
-        callback = self.callbacks.get(command_name)
+        response: Any
+        if kind is bytes:
+            response = reply.decode(self.encoding, self.encoding_errors) if decode else reply
+        elif kind is int or reply is None:
+            response = reply
+        elif kind is CommandError:
+            raise _parse_error(reply.message)
+        else:
+            response = self.shape(reply, decode)
+        callback = callback_for(self.callbacks, command_name)
         if callback is not None:
             return callback(response, **options)
         return response

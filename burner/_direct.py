@@ -84,10 +84,14 @@ class Client(Protocol):
 _dict_get = dict.get
 
 # redis-py's stock SET callback, and what it makes of a plain +OK.
-_parse_set_result = getattr(_parser_helpers, "_RedisCallbacks", {}).get("SET")
-assert _parse_set_result is not None and _parse_set_result(b"OK") is True
-assert _parse_set_result("OK") is True
-_OK = frozenset({b"OK", "OK"})
+parse_set_result = getattr(_parser_helpers, "_RedisCallbacks", {}).get("SET")
+assert parse_set_result is not None and parse_set_result(b"OK") is True
+assert parse_set_result("OK") is True
+OK_VALUES = frozenset({b"OK", "OK"})
+
+# The types a reply has after redis-py's stock callbacks. Anything else may
+# be an awaitable from a user-set callback, which the async client awaits.
+PLAIN = frozenset({bytes, str, int, float, bool, type(None), list, dict})
 
 
 def _handler(name: bytes) -> Callable[[Any, list[bytes]], Reply]:
@@ -223,7 +227,7 @@ def set(
         argv.append(repr(ex).encode())
     result = call(b, _SET, argv)
     callback = _dict_get(b.callbacks, "SET")
-    if callback is _parse_set_result and result in _OK:
+    if callback is parse_set_result and result in OK_VALUES:
         return True  # what redis-py's own callback makes of +OK (checked above)
     return result if callback is None else callback(result)
 

@@ -139,7 +139,9 @@ def lookup(argv: list[bytes]) -> Command | CommandError:
         if not sub.arity_ok(len(argv)):
             return CommandError(errors.wrong_arity(sub.full_name))
         return sub
-    if not cmd.arity_ok(len(argv)):
+    arity = cmd.arity  # Command.arity_ok, inlined: this runs for every command
+    argc = len(argv)
+    if argc != arity if arity >= 0 else argc < -arity:
         return CommandError(errors.wrong_arity(cmd.name))
     return cmd
 

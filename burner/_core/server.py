@@ -75,13 +75,40 @@ class Server(ServerState):
             if "no_multi" in cmd.flags:
                 session.multi_error = True
                 return CommandError("ERR Command not allowed inside a transaction")
-            session.queued.append(argv)
+            session.queued.append((cmd, argv))  # resolved once, run by EXEC
             return QUEUED
         try:
             return cmd.handler(session, argv)  # type: ignore[misc]
         except CommandError as exc:
             return exc
 
+
+    def transaction(self, session: Session, argvs: list[list[bytes]]) -> Reply:
+        """MULTI, each of ``argvs``, then EXEC, as ``session`` would send them:
+        EXEC's reply. Only when every command would queue cleanly (known,
+        right arity, allowed in MULTI) and the session is neither in MULTI
+        nor subscribed; otherwise nothing is done and NOT_QUEUED comes back,
+        and the caller sends them one by one through ``execute``."""
+        if session.multi or session.sub is not None:
+            return NOT_QUEUED
+        queued = []
+        lookup = registry.lookup
+        for argv in argvs:
+            found = lookup(argv)
+            if type(found) is CommandError:
+                return NOT_QUEUED
+            cmd: registry.Command = found  # type: ignore[assignment]
+            if (cmd.parent or cmd).name in _MULTI_IMMEDIATE or "no_multi" in cmd.flags:
+                return NOT_QUEUED
+            queued.append((cmd, argv))
+        session.multi = True
+        session.queued = queued
+        return _transactions.exec_(session, _EXEC)
+
+
+# What ``Server.transaction`` returns when the commands must go one by one.
+NOT_QUEUED = CommandError("ERR not queued")
+_EXEC = [b"EXEC"]
 
 _named: dict[str, Server] = {}
 _named_lock = threading.Lock()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .db import Db
     from .pubsub import Subscriber
+    from .registry import Command
     from .state import ServerState
 
 
@@ -52,7 +53,7 @@ class Session:
         # blocking commands answer at once instead of blocking (scripts)
         self.no_block = False
         self.multi_error = False
-        self.queued: list[list[bytes]] = []
+        self.queued: list[tuple[Command, list[bytes]]] = []  # (command, argv)
         self.watched: list[tuple[Db, bytes]] = []
         self.dirty = False
         # pub/sub mailbox, created by the first subscribe (or by the facade)

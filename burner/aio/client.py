@@ -19,7 +19,8 @@ from redis.exceptions import WatchError
 from redis.typing import KeyT
 
 from .. import _direct
-from .._bridge import attach, memory_server
+from .._bridge import attach, encode_args, memory_server
+from .._core.db import NEVER
 from .._core.replies import Block
 from .._core.server import Server
 from ._wait import wait_for_keys
@@ -42,9 +43,7 @@ if TYPE_CHECKING:
         ZSetRangeResponse,
     )
 
-# What the direct paths return unless a user-set callback returned something
-# else (which may be awaitable, as redis-py's async client allows).
-PLAIN = frozenset({bytes, str, int, float, bool, type(None), list, dict})
+PLAIN = _direct.PLAIN
 
 
 async def settle(value: Any) -> Any:
@@ -67,17 +66,16 @@ class Redis(redis.asyncio.Redis):
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         bridge = self._bridge
-        argv = bridge.encode(args)
+        argv = encode_args(args, bridge.encoding, bridge.encoding_errors)
+        server = bridge.server
         with bridge.lock:
-            server = bridge.server
-            server.sweep_if_due()
+            if server.next_sweep_ms != NEVER:
+                server.sweep_if_due()
             reply = server.execute(bridge.session, argv)
         if type(reply) is Block:
             reply = await wait_for_keys(bridge, argv, reply)
         result = bridge.finish(args[0], reply, options)
-        if inspect.isawaitable(result):
-            return await result
-        return result
+        return result if result.__class__ in PLAIN else await settle(result)
 
     # --- hot commands: the sync direct paths (burner/_direct.py), which never
     # wait; anything they hand to redis-py's own method comes back awaitable.

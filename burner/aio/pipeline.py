@@ -20,6 +20,7 @@ from redis.typing import EncodableT, KeyT
 from .._bridge import Bridge
 from .._core.replies import Reply
 from .._core.session import Session
+from .._direct import PLAIN
 from ..sync.pipeline import (
     UNWATCH_COMMANDS,
     callbacks_applied,
@@ -35,6 +36,14 @@ from ._wait import wait_for_keys
 
 if TYPE_CHECKING:
     from .client import Redis
+
+
+async def settle_all(values: list[Any]) -> None:
+    """Await, in place, the values a (user-set) async callback returned."""
+    plain = PLAIN
+    for i, value in enumerate(values):
+        if value.__class__ not in plain and inspect.isawaitable(value):
+            values[i] = await value
 
 
 class Pipeline(redis.asyncio.client.Pipeline):
@@ -123,9 +132,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
         replies = run_transaction(bridge, self._use_session(), stack)
         response = transaction_replies(self, bridge, stack, replies, raise_on_error)
         data = callbacks_applied(self.response_callbacks, stack, response)
-        for i, value in enumerate(data):
-            if inspect.isawaitable(value):
-                data[i] = await value
+        await settle_all(data)
         return data
 
     async def _run_pipeline(self, stack: CommandStackT, raise_on_error: bool) -> list[Any]:
@@ -140,9 +147,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
             # A blocking command waits as on a connection; the rest run after.
             replies.append(await wait_for_keys(bridge, argvs[len(replies)], blocked, session))
         responses = pipeline_replies(bridge, self.response_callbacks, stack, replies)
-        for i, value in enumerate(responses):
-            if inspect.isawaitable(value):
-                responses[i] = await value
+        await settle_all(responses)
         if self.watching:
             for args, _ in stack:
                 if args[0] in UNWATCH_COMMANDS:

@@ -12,7 +12,8 @@ from typing import Any
 import redis
 
 from .. import _direct
-from .._bridge import attach, memory_server
+from .._bridge import attach, encode_args, memory_server
+from .._core.db import NEVER
 from .._core.replies import Block
 from .._core.server import Server
 from ._wait import wait_for_keys
@@ -40,10 +41,11 @@ class Redis(redis.Redis):
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         bridge = self._bridge
-        argv = bridge.encode(args)
+        argv = encode_args(args, bridge.encoding, bridge.encoding_errors)
+        server = bridge.server
         with bridge.lock:
-            server = bridge.server
-            server.sweep_if_due()
+            if server.next_sweep_ms != NEVER:
+                server.sweep_if_due()
             reply = server.execute(bridge.session, argv)
         if type(reply) is Block:
             reply = wait_for_keys(bridge, argv, reply)

@@ -29,8 +29,10 @@ from redis.exceptions import ExecAbortError, ResponseError, WatchError
 from redis.typing import EncodableT, KeyT
 
 from .._bridge import EMPTY_RESPONSE, Bridge, encode_args
-from .._core.replies import Block, CommandError, Reply, Simple
+from .._core.replies import OK, Block, CommandError, Reply, Simple
+from .._core.server import NOT_QUEUED
 from .._core.session import Session
+from .._direct import OK_VALUES, parse_set_result
 from ._wait import wait_for_keys
 
 if TYPE_CHECKING:
@@ -100,9 +102,10 @@ def run_commands(bridge: Bridge, session: Session, argvs: list[list[bytes]]) -> 
 
 def run_transaction(
     bridge: Bridge, session: Session, stack: Sequence[Command]
-) -> tuple[Reply, list[Reply | None], Reply]:
+) -> tuple[Reply, list[Reply | None] | None, Reply]:
     """MULTI, the queued commands, EXEC, in one hold of the mutex: the replies
-    to MULTI, to each command (None where redis-py sends nothing), and EXEC."""
+    to MULTI, to each command (None where redis-py sends nothing; the whole
+    list None when every one was +QUEUED), and EXEC."""
     encoding = bridge.encoding
     errors = bridge.encoding_errors
     argvs = [
@@ -113,6 +116,12 @@ def run_transaction(
     execute = server.execute
     with bridge.lock:
         server.sweep_if_due()
+        if None not in argvs:
+            # The common case in one step (the same queuing rules, checked
+            # before anything is queued); queuing replies are all +QUEUED.
+            exec_reply = server.transaction(session, argvs)  # type: ignore[arg-type]
+            if exec_reply is not NOT_QUEUED:
+                return OK, None, exec_reply
         multi_reply = execute(session, _MULTI)
         queued = [None if argv is None else execute(session, argv) for argv in argvs]
         exec_reply = execute(session, _EXEC)
@@ -160,7 +169,12 @@ def callbacks_applied(
             callback = found[command_name] = (
                 callbacks[command_name] if command_name in callbacks else None
             )
-        append(r if callback is None else callback(r, **options))
+        if callback is None:
+            append(r)
+        elif callback is parse_set_result and not options and r in OK_VALUES:
+            append(True)  # what redis-py's SET callback makes of +OK
+        else:
+            append(callback(r, **options))
     return data
 
 
@@ -168,7 +182,7 @@ def transaction_replies(
     pipe: Any,
     bridge: Bridge,
     stack: Sequence[Command],
-    replies: tuple[Reply, list[Reply | None], Reply],
+    replies: tuple[Reply, list[Reply | None] | None, Reply],
     raise_on_error: bool,
 ) -> list[Any]:
     """What redis-py's ``_execute_transaction`` makes of these replies, up to
@@ -178,11 +192,11 @@ def transaction_replies(
     errors: list[tuple[int, Any]] = []
     if type(multi_reply) is CommandError:
         errors.append((0, bridge.shape(multi_reply, decode)))
-    for i, (args, options) in enumerate(stack):
+    for i, (args, options) in enumerate(stack if queued is not None else ()):
         if EMPTY_RESPONSE in options:
             errors.append((i, options[EMPTY_RESPONSE]))
         else:
-            reply = queued[i]
+            reply = queued[i]  # type: ignore[index]
             if type(reply) is CommandError:
                 exc = bridge.shape(reply, decode)
                 pipe.annotate_exception(exc, i + 1, args)

@@ -17,7 +17,7 @@ Rules:
 
 from __future__ import annotations
 
-from .. import errors, registry
+from .. import errors
 from ..registry import command
 from ..replies import OK, CommandError, Reply
 from ..session import Session
@@ -112,17 +112,12 @@ def exec_(s: Session, argv: list[bytes]) -> Reply:
     s.unwatch()
     queued = s.queued
     s.queued = []
-    lookup = registry.lookup
     replies: list[Reply] = []
     append = replies.append
     try:
-        for args in queued:
-            cmd = lookup(args)
-            if type(cmd) is CommandError:  # cannot happen: it passed at queue time
-                append(cmd)
-                continue
+        for cmd, args in queued:
             try:
-                append(cmd.handler(s, args))  # type: ignore[union-attr,misc]
+                append(cmd.handler(s, args))  # type: ignore[misc]
             except CommandError as exc:
                 append(exc)
     finally:
