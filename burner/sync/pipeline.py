@@ -278,15 +278,20 @@ class Pipeline(redis.client.Pipeline):
         self._bridge: Bridge = client._bridge
         self._session: Session | None = None
 
-    # Hot commands: the queued entry is exactly what redis-py's method makes,
-    # without its argument checks when there are no options to check.
+    # Hot commands: the queued entry is exactly what redis-py's method and its
+    # ``pipeline_execute_command`` make, without the argument checks when there
+    # are no options to check. While WATCHing (before MULTI), they run at once.
     def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
-        if args or kwargs:
+        if args or kwargs or (self.watching and not self.explicit_transaction):
             return super().set(name, value, *args, **kwargs)
-        return self.execute_command("SET", name, value)  # type: ignore[no-untyped-call,unused-ignore]
+        self.command_stack.append((("SET", name, value), {}))  # type: ignore[arg-type,unused-ignore]
+        return self
 
     def get(self, name: KeyT) -> Any:
-        return self.execute_command("GET", name, keys=[name])  # type: ignore[no-untyped-call,unused-ignore]
+        if self.watching and not self.explicit_transaction:
+            return self.execute_command("GET", name, keys=[name])  # type: ignore[no-untyped-call,unused-ignore]
+        self.command_stack.append((("GET", name), {"keys": [name]}))  # type: ignore[arg-type,unused-ignore]
+        return self
 
     def _use_session(self) -> Session:
         session = self._session
