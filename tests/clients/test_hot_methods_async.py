@@ -412,3 +412,75 @@ async def test_methods_are_coroutines() -> None:
             await fake.hget("k", "f")
     finally:
         await fake.aclose()
+
+
+HOT_COMMANDS = [
+    "GET", "SET", "MGET", "INCRBY", "HGET", "HSET", "HGETALL", "SADD", "SISMEMBER", "ZADD",
+    "ZRANGEBYSCORE", "ZREM", "XADD", "XREADGROUP", "XACK", "EXPIRE", "DEL", "EXISTS", "EVALSHA",
+]
+
+CALLBACK_STEPS = [
+    m("script_load", ECHO),
+    m("set", "s", "1"),
+    m("set", "s", "2", ex=100),
+    m("set", "s", "3", get=True),
+    m("get", "s"),
+    m("mget", ["s", "missing"]),
+    m("mget", "s", "missing"),
+    m("incr", "s"),
+    m("incrby", "s", 2),
+    m("hset", "h", "f", "v"),
+    m("hset", "h", mapping={"g": "w"}),
+    m("hget", "h", "f"),
+    m("hgetall", "h"),
+    m("sadd", "set", "a"),
+    m("sismember", "set", "a"),
+    m("zadd", "z", {"a": 1}),
+    m("zadd", "z", {"a": 1}, incr=True),
+    m("zrangebyscore", "z", 0, 5, withscores=True),
+    m("zrem", "z", "a"),
+    m("xadd", "x", {"f": "v"}, id="1-0"),
+    m("xgroup_create", "x", "g", id="0"),
+    m("xreadgroup", "g", "c", {"x": ">"}),
+    m("xack", "x", "g", "1-0"),
+    m("expire", "s", 100),
+    m("exists", "s", "h"),
+    m("evalsha", sha(ECHO), 1, "k", "a"),
+    m("delete", "s", "h"),
+    m("get", "s"),
+]
+
+
+async def test_async_response_callbacks(
+    real_client: redis.Redis, client_config: dict[str, Any]
+) -> None:
+    """A callback set with set_response_callback may return an awaitable (as
+    redis.asyncio allows); the hot methods await it. The real server's sync
+    client gets the same callback, synchronous."""
+
+    def tag(name: str) -> Callable[..., Any]:
+        def sync_callback(value: Any, **options: Any) -> Any:
+            return (name, value, sorted(options))
+
+        return sync_callback
+
+    def async_tag(name: str) -> Callable[..., Any]:
+        async def async_callback(value: Any, **options: Any) -> Any:
+            return (name, value, sorted(options))
+
+        return async_callback
+
+    fake = burner.aio.Redis(**client_config)
+    for name in HOT_COMMANDS:
+        real_client.set_response_callback(name, tag(name))
+        fake.set_response_callback(name, async_tag(name))
+    try:
+        for i, step in enumerate(CALLBACK_STEPS):
+            try:
+                got = Outcome(value=await getattr(fake, step.name)(*step.args, **step.kwargs))
+            except Exception as exc:
+                got = Outcome(error=(type(exc).__name__, str(exc)))
+            want = _outcome(lambda s=step: getattr(real_client, s.name)(*s.args, **s.kwargs))  # type: ignore[misc]
+            assert got == want, f"step {i} {step.name}{step.args}: burner {got} != redis {want}"
+    finally:
+        await fake.aclose()
