@@ -1682,3 +1682,87 @@ def test_watch_touched_by_method(clean: Pair, touch: str) -> None:
     finally:
         other_burner.close()
         other_real.close()
+
+
+def _results(values: Any) -> Any:
+    """A pipeline's results, with exceptions as (class name, text)."""
+    if isinstance(values, list):
+        return [(type(v).__name__, str(v)) if isinstance(v, Exception) else v for v in values]
+    return values
+
+
+PIPELINE_CALLS: list[Callable[[Any], Any]] = [
+    lambda p: p.set("s", "1"),
+    lambda p: p.set("s", "2", nx=True),
+    lambda p: p.set("s", "3", xx=True, get=True),
+    lambda p: p.set("s", "4", ex=100),
+    lambda p: p.set("s", "5", px=100_000, get=True),
+    lambda p: p.set("s", "6", keepttl=True),
+    lambda p: p.set("s", b"\xff", ex=datetime.timedelta(seconds=50)),
+    lambda p: p.set("s", "7", ex=0),
+    lambda p: p.set("s", 2.5),
+    lambda p: p.set(7, memoryview(b"mv")),
+    lambda p: p.get("s"),
+    lambda p: p.get(7),
+    lambda p: p.get("missing"),
+    lambda p: p.mget(["s", 7, "missing"]),
+    lambda p: p.incr("n"),
+    lambda p: p.incrby("n", 5),
+    lambda p: p.incr("s"),
+    lambda p: p.hset("h", "f", "v"),
+    lambda p: p.hset("h", mapping={"g": "w"}),
+    lambda p: p.hget("h", "f"),
+    lambda p: p.hgetall("h"),
+    lambda p: p.get("h"),
+    lambda p: p.sadd("set", "a"),
+    lambda p: p.sismember("set", "a"),
+    lambda p: p.zadd("z", {"a": 1}),
+    lambda p: p.zadd("z", {"a": 2}, incr=True),
+    lambda p: p.zadd("z", {"a": "x"}),
+    lambda p: p.zrangebyscore("z", "-inf", "+inf", withscores=True),
+    lambda p: p.zrem("z", "a"),
+    lambda p: p.xadd("x", {"f": "v"}, id="1-0"),
+    lambda p: p.xadd("x", {"f": "v"}, id="1-0"),
+    lambda p: p.xgroup_create("x", "g", id="0"),
+    lambda p: p.xreadgroup("g", "c", {"x": ">"}),
+    lambda p: p.xack("x", "g", "1-0"),
+    lambda p: p.expire("s", 100),
+    lambda p: p.ttl("s"),
+    lambda p: p.exists("s", "h", "n"),
+    lambda p: p.evalsha(sha1_of("return KEYS[1]"), 1, "k"),
+    lambda p: p.evalsha("0" * 40, 0),
+    lambda p: p.delete("s", "h", "set"),
+    lambda p: p.get("s"),
+]
+
+
+def _ttl_in_results(values: Any) -> Any:
+    out = _results(values)
+    if isinstance(out, list):
+        ttl_at = len(PIPELINE_CALLS) - 6  # the ttl("s") call
+        out[ttl_at] = ttl_bucket(out[ttl_at])
+    return out
+
+
+@pytest.mark.parametrize("transaction", [True, False], ids=["multi", "plain"])
+def test_methods_in_pipelines(clean: Pair, transaction: bool) -> None:
+    pair = clean
+    same(pair, lambda r: r.script_load("return KEYS[1]"))
+
+    def run(r: redis.Redis) -> Any:
+        with r.pipeline(transaction=transaction) as pipe:
+            for queue in PIPELINE_CALLS:
+                queue(pipe)
+            return _ttl_in_results(pipe.execute(raise_on_error=False))
+
+    same(pair, run)
+
+    def run_raising(r: redis.Redis) -> Any:
+        with r.pipeline(transaction=transaction) as pipe:
+            pipe.set("a", "1")
+            pipe.incr("a")
+            pipe.hget("a", "f")
+            pipe.get("a")
+            return pipe.execute()
+
+    same(pair, run_raising)
