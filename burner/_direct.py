@@ -547,11 +547,14 @@ def xreadgroup(
     max_size: int | None = None,
 ) -> XReadGroupResponse:
     b = self._bridge
-    newer = _given(
-        claim_min_idle_time=claim_min_idle_time, max_count=max_count, max_size=max_size
-    )
+    if claim_min_idle_time is None and max_count is None and max_size is None:
+        newer: dict[str, Any] = {}
+    else:
+        newer = _given(
+            claim_min_idle_time=claim_min_idle_time, max_count=max_count, max_size=max_size
+        )
     argv = xreadgroup_argv(b, groupname, consumername, streams, count, block, noack, newer)
-    if argv is None or metrics_on():
+    if argv is None or (_observability is not None and metrics_on()):
         return _redis_py_StreamCommands.xreadgroup(
             self,
             groupname, consumername, streams, count, block, noack, **newer,
