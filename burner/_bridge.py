@@ -118,10 +118,19 @@ def callback_for(callbacks: dict[Any, Callable[..., Any]], command_name: Any) ->
     return callback
 
 
+def _encodes_as_ascii(encoding: str, errors: str) -> bool:
+    words = "SET EX NX XX GET LIMIT WITHSCORES COUNT NOACK STREAMS GROUP"
+    try:
+        return words.encode(encoding, errors) == words.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False
+
+
 class Bridge:
     """One client's connection to a Server, minus the socket."""
 
     __slots__ = (
+        "ascii_words",
         "callbacks",
         "decode",
         "encoding",
@@ -150,6 +159,9 @@ class Bridge:
         self.decode = decode_responses
         self.encoding = encoding
         self.encoding_errors = encoding_errors
+        # Whether option words ("EX", "LIMIT"...) that redis-py sends as str
+        # come out as the ASCII bytes Redis expects in this encoding.
+        self.ascii_words = _encodes_as_ascii(encoding, encoding_errors)
         self.callbacks = callbacks
         self.session = self.new_session(db, client_name)
 

@@ -168,6 +168,23 @@ def _given(**options: Any) -> dict[str, Any]:
     return {name: value for name, value in options.items() if value is not None}
 
 
+# The methods this module overrides on both clients.
+HOT = (
+    "get", "set", "mget", "incr", "incrby", "expire", "delete", "exists", "hget", "hset",
+    "hgetall", "sadd", "sismember", "zadd", "zrangebyscore", "zrem", "xadd", "xreadgroup",
+    "xack", "evalsha",
+)
+
+
+def general_only(client: Any, base: type) -> None:
+    """Give ``client`` redis-py's own methods for the hot commands (the
+    general path). For an encoding in which redis-py's option words are not
+    ASCII (utf-16...): the direct paths spell them in ASCII, Redis would not
+    recognise them, so neither must burner."""
+    for name in HOT:
+        setattr(client, name, getattr(base, name).__get__(client))
+
+
 # --- strings and keys ----------------------------------------------------------------
 def get(self: Client, name: KeyT) -> bytes | str | None:
     b = self._bridge

@@ -32,6 +32,8 @@ class Redis(redis.Redis):
         kwargs["single_connection_client"] = False
         super().__init__(*args, **kwargs)
         self.server, self._bridge, self._finalizer = attach(self, server)
+        if not self._bridge.ascii_words:
+            _direct.general_only(self, redis.Redis)
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Redis:

@@ -57,7 +57,8 @@ def _new_consumer(s: Session, key: bytes, group: Group, name: bytes, now: int) -
 
 
 def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
+    # Redis formats these names with %s: a C string, cut at the first NUL.
+    return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
 def _group_or_error(s: Session, key: bytes, name: bytes) -> tuple[Stream, Group]:
