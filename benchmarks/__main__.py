@@ -27,8 +27,8 @@ def main() -> int:
                         "of these comma-separated words")
     parser.add_argument("--out", default="", help="also write the table to this file")
     args = parser.parse_args()
-    repeat = args.repeat or (3 if args.quick else 7)
-    target_ms = args.target_ms or (8.0 if args.quick else 30.0)
+    repeat = args.repeat or (5 if args.quick else 11)
+    target_ms = args.target_ms or (6.0 if args.quick else 20.0)
     table = run(args.ops, args.backends, repeat, target_ms)
     print(table)
     if args.out:

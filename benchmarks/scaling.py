@@ -25,7 +25,8 @@ from typing import Any
 
 from benchmarks.harness import machine
 
-CALLS = 5000
+CALLS = 2000
+NAMES = ["ZADD", "ZRANGEBYSCORE LIMIT 10", "XRANGE COUNT 10"]
 
 
 def _timed(calls: list[Callable[[], Any]]) -> float:
@@ -36,41 +37,57 @@ def _timed(calls: list[Callable[[], Any]]) -> float:
     return (time.perf_counter_ns() - start) / len(calls) / 1000
 
 
-def measure(size: int, repeat: int) -> dict[str, float]:
-    import burner
+class Sized:
+    """One burner client holding a sorted set ``z`` and a stream ``s`` of ``size`` elements."""
 
-    r = burner.Redis()
-    for start in range(0, size, 10_000):
-        r.zadd("z", {f"m:{i:08d}": i for i in range(start, min(size, start + 10_000))})
-    ids = [r.xadd("s", {"f": "v" * 16}) for _ in range(size)]
-    middle_id = ids[size // 2]
-    del ids
-    middle = size // 2
-    out: dict[str, list[float]] = {"ZADD": [], "ZRANGEBYSCORE LIMIT 10": [], "XRANGE COUNT 10": []}
-    for _ in range(repeat):
+    def __init__(self, size: int) -> None:
+        import burner
+
+        self.size = size
+        self.r = r = burner.Redis()
+        for start in range(0, size, 10_000):
+            r.zadd("z", {f"m:{i:08d}": i for i in range(start, min(size, start + 10_000))})
+        ids = [r.xadd("s", {"f": "v" * 16}) for _ in range(size)]
+        self.middle_id = ids[size // 2]
+        self.middle = size // 2
+
+    def sample(self) -> dict[str, float]:
+        """One repetition of each operation; the data set is left as it was."""
+        r, middle, middle_id = self.r, self.middle, self.middle_id
         mappings = [{f"new:{i:08d}": middle + 0.5} for i in range(CALLS)]
-        out["ZADD"].append(_timed([lambda m=m: r.zadd("z", m) for m in mappings]))  # type: ignore[misc]
+        out = {"ZADD": _timed([lambda m=m: r.zadd("z", m) for m in mappings])}  # type: ignore[misc]
         r.zrem("z", *[m for mapping in mappings for m in mapping])
-        out["ZRANGEBYSCORE LIMIT 10"].append(_timed(
-            [lambda: r.zrangebyscore("z", middle, "+inf", start=0, num=10)] * CALLS))
-        out["XRANGE COUNT 10"].append(_timed(
-            [lambda: r.xrange("s", middle_id, "+", count=10)] * CALLS))
-    assert r.zcard("z") == size and r.xlen("s") == size
-    return {name: statistics.median(samples) for name, samples in out.items()}
+        out["ZRANGEBYSCORE LIMIT 10"] = _timed(
+            [lambda: r.zrangebyscore("z", middle, "+inf", start=0, num=10)] * CALLS)
+        out["XRANGE COUNT 10"] = _timed([lambda: r.xrange("s", middle_id, "+", count=10)] * CALLS)
+        assert r.zcard("z") == self.size and r.xlen("s") == self.size
+        return out
+
+
+def measure(sizes: list[int], repeat: int) -> dict[int, dict[str, float]]:
+    """Medians per size; the sizes take turns repetition by repetition (load hits all alike)."""
+    built = []
+    for size in sizes:
+        print(f"  building {size:,} elements ...", file=sys.stderr, flush=True)
+        built.append(Sized(size))
+    samples: dict[int, dict[str, list[float]]] = {s: {n: [] for n in NAMES} for s in sizes}
+    for _ in range(repeat):
+        for sized in built:
+            for name, value in sized.sample().items():
+                samples[sized.size][name].append(value)
+    return {size: {n: statistics.median(v) for n, v in row.items()}
+            for size, row in samples.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling")
     parser.add_argument("--sizes", default="1000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--out", default="", help="also write the table to this file")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows: dict[int, dict[str, float]] = {}
-    for size in sizes:
-        print(f"  {size:,} elements ...", file=sys.stderr, flush=True)
-        rows[size] = measure(size, args.repeat)
-    names = list(next(iter(rows.values())))
+    rows = measure(sizes, args.repeat)
+    names = NAMES
     lines = [
         f"Machine: {machine()}.",
         "",
