@@ -126,7 +126,7 @@ class Stream:
         self.entries[sid] = fields
         self.last_id = sid
         self.entries_added += 1
-        size = 6 + sum(len(f) + 2 for f in fields)
+        size = 6 + 2 * len(fields) + sum(map(len, fields))
         nodes = self.nodes
         if nodes:
             tail = nodes[-1]
