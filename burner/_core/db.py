@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import errors
-from .notify import EXPIRED, NEW, notify
+from .notify import EXPIRED, KEY_MISS, NEW, notify
 from .values import Value
 
 if TYPE_CHECKING:
@@ -58,6 +58,44 @@ class Db:
         if value is None or type(value) is cls:
             return value
         raise errors.err(errors.WRONGTYPE)
+
+    # Commands that *read* a key (Redis's lookupKeyRead) use ``read`` and
+    # ``read_typed``: the same as above, plus a ``keymiss`` event (class m)
+    # when the key is missing. Writes, and reads Redis makes without notifying
+    # (OBJECT, the key checks of RENAME, MOVE, ...), keep ``lookup``.
+    def read(self, key: bytes) -> Value | None:
+        value = self.data.get(key)
+        if value is None:
+            if self.server.notify_flags & KEY_MISS:
+                notify(self.server, self, KEY_MISS, b"keymiss", key)
+            return None
+        if self.expires:
+            deadline = self.expires.get(key)
+            if deadline is not None and deadline <= self.clock.ms():
+                self._expired_read(key)
+                return None
+        return value
+
+    def read_typed(self, key: bytes, cls: type[T]) -> T | None:
+        """``get_typed`` for a read: a miss publishes ``keymiss``."""
+        value = self.data.get(key)
+        if value is None:
+            if self.server.notify_flags & KEY_MISS:
+                notify(self.server, self, KEY_MISS, b"keymiss", key)
+            return None
+        if self.expires:
+            deadline = self.expires.get(key)
+            if deadline is not None and deadline <= self.clock.ms():
+                self._expired_read(key)
+                return None
+        if type(value) is cls:
+            return value
+        raise errors.err(errors.WRONGTYPE)
+
+    def _expired_read(self, key: bytes) -> None:
+        self.expire_now(key)  # "expired" first, then "keymiss", as Redis
+        if self.server.notify_flags & KEY_MISS:
+            notify(self.server, self, KEY_MISS, b"keymiss", key)
 
     def exists(self, key: bytes) -> bool:
         return self.lookup(key) is not None

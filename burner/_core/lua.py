@@ -255,7 +255,8 @@ class Runtime:
             return _ERROR, _RO_WRITE_B
         name = cmd.name
         if name in _NO_BLOCK_OPTION and any(a.lower() == b"block" for a in argv):
-            return _ERROR, f"ERR {name} command is not allowed with BLOCK option from scripts".encode()
+            # Redis names the command as the script spelled it.
+            return _ERROR, b"ERR " + argv[0] + b" command is not allowed with BLOCK option from scripts"
         session = self.session
         assert session is not None
         saved = session.resp

@@ -5,6 +5,14 @@ is published unless the configured flags enable both the class and at least
 one of K (``__keyspace@<db>__:<key>``, message = event) or E
 (``__keyevent@<db>__:<event>``, message = key). The flags live parsed in
 ``ServerState.notify_flags`` so the disabled case costs one integer test.
+
+Class ``m`` (``keymiss``, not part of ``A``) is published by the keyspace
+itself: ``Db.read`` and ``Db.read_typed`` are the lookups of commands Redis
+counts as reads of a key (its lookupKeyRead), and announce each miss, once per
+lookup; an expired key is ``expired`` first, then ``keymiss``. Writes and the
+lookups Redis makes without notifying (OBJECT, RENAME, the pops...) use
+``Db.lookup``/``Db.get_typed``, which never do. A blocked XREAD or XREADGROUP
+that runs again after a wake-up is silent, as Redis serves it without a lookup.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ Using it for a container command (HSCAN shown; SSCAN and ZSCAN are alike)::
     @command("hscan", -3, "readonly", keys=(1, 1, 1), category="hash")
     def hscan(s: Session, argv: list[bytes]) -> Reply:
         cursor = scan.parse_cursor(argv[2])           # ERR invalid cursor first
-        h = s.db.get_typed(argv[1], Hash)             # then WRONGTYPE
+        h = s.db.read_typed(argv[1], Hash)            # then WRONGTYPE
         if h is None:
             return scan.empty()                       # missing key: [b"0", []]
         return scan.scan_container(

@@ -79,7 +79,7 @@ def setbit(s: Session, argv: list[bytes]) -> Reply:
 @command("getbit", 3, "readonly fast", keys=(1, 1, 1), category="bitmap")
 def getbit(s: Session, argv: list[bytes]) -> Reply:
     offset = _offset(argv[2])
-    value = s.db.get_typed(argv[1], bytes)
+    value = s.db.read_typed(argv[1], bytes)
     index = offset >> 3
     if value is None or index >= len(value):
         return 0
@@ -125,7 +125,7 @@ def _mode(raw: bytes) -> bool:
 @command("bitcount", -2, "readonly", keys=(1, 1, 1), category="bitmap")
 def bitcount(s: Session, argv: list[bytes]) -> Reply:
     # Redis looks the key up before it reads the range arguments.
-    value = s.db.get_typed(argv[1], bytes)
+    value = s.db.read_typed(argv[1], bytes)
     if value is None:
         return 0
     argc = len(argv)
@@ -149,7 +149,7 @@ def bitpos(s: Session, argv: list[bytes]) -> Reply:
     bit = to_int(argv[2])
     if bit not in (0, 1):
         raise errors.err(errors.BIT_ARG)
-    value = s.db.get_typed(argv[1], bytes)
+    value = s.db.read_typed(argv[1], bytes)
     if value is None:
         return -1 if bit else 0
     argc = len(argv)
@@ -190,7 +190,7 @@ def bitop(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     sources: list[bytes] = []
     for key in argv[3:]:
-        value = db.get_typed(key, bytes)
+        value = db.read_typed(key, bytes)
         sources.append(b"" if value is None else value)
     size = max(len(v) for v in sources)
     dest = argv[2]
@@ -272,7 +272,7 @@ def _bitfield(s: Session, argv: list[bytes], readonly_command: bool) -> Reply:
         ops.append((sub, signed, width, offset, amount, overflow))
     key = argv[1]
     if not writes:
-        value = s.db.get_typed(key, bytes) or b""
+        value = s.db.read_typed(key, bytes) or b""
         return [_read_field(value, op[1], op[2], op[3]) for op in ops]
     if readonly_command:
         raise errors.err(errors.BITFIELD_RO_GET_ONLY)

@@ -435,7 +435,7 @@ def geoadd(s: Session, argv: list[bytes]) -> Reply:
 
 @command("geopos", -2, "readonly", keys=(1, 1, 1), category="geo")
 def geopos(s: Session, argv: list[bytes]) -> Reply:
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return [None] * (len(argv) - 2)
     scores = z.scores
@@ -451,7 +451,7 @@ def geopos(s: Session, argv: list[bytes]) -> Reply:
 
 @command("geohash", -2, "readonly", keys=(1, 1, 1), category="geo")
 def geohash(s: Session, argv: list[bytes]) -> Reply:
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return [None] * (len(argv) - 2)
     scores = z.scores
@@ -469,7 +469,7 @@ def geodist(s: Session, argv: list[bytes]) -> Reply:
         conv = _unit(argv[4])
     elif len(argv) > 5:
         raise errors.err(errors.SYNTAX)
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return None
     first = z.scores.get(argv[2])
@@ -493,7 +493,7 @@ _DESC = 2
 
 def _search(s: Session, argv: list[bytes], src: int, flags: int) -> Reply:
     db = s.db
-    z = db.get_typed(argv[src], ZSet)
+    z = db.read_typed(argv[src], ZSet)
     shape = _Shape()
     store: bytes | None = None
     if flags & _BY_COORDS:

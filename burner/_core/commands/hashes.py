@@ -139,13 +139,13 @@ def hsetnx(s: Session, argv: list[bytes]) -> Reply:
 
 @command("hget", 3, "readonly fast", keys=(1, 1, 1), category="hash")
 def hget(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return None if h is None else h.get(argv[2])
 
 
 @command("hmget", -3, "readonly fast", keys=(1, 1, 1), category="hash")
 def hmget(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     if h is None:
         return [None] * (len(argv) - 2)
     get = h.get
@@ -154,37 +154,37 @@ def hmget(s: Session, argv: list[bytes]) -> Reply:
 
 @command("hgetall", 2, "readonly", keys=(1, 1, 1), category="hash")
 def hgetall(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return {} if h is None else dict(h)
 
 
 @command("hkeys", 2, "readonly", keys=(1, 1, 1), category="hash")
 def hkeys(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return [] if h is None else list(h)
 
 
 @command("hvals", 2, "readonly", keys=(1, 1, 1), category="hash")
 def hvals(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return [] if h is None else list(h.values())
 
 
 @command("hlen", 2, "readonly fast", keys=(1, 1, 1), category="hash")
 def hlen(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return 0 if h is None else len(h)
 
 
 @command("hexists", 3, "readonly fast", keys=(1, 1, 1), category="hash")
 def hexists(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     return 1 if h is not None and argv[2] in h else 0
 
 
 @command("hstrlen", 3, "readonly fast", keys=(1, 1, 1), category="hash")
 def hstrlen(s: Session, argv: list[bytes]) -> Reply:
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     if h is None:
         return 0
     value = h.get(argv[2])
@@ -297,7 +297,7 @@ def _random_field(h: Hash) -> bytes:
 def hrandfield(s: Session, argv: list[bytes]) -> Reply:
     argc = len(argv)
     if argc == 2:
-        h = s.db.get_typed(argv[1], Hash)
+        h = s.db.read_typed(argv[1], Hash)
         return None if h is None else _random_field(h)
     count = to_int(argv[2])
     if count < -_RAND_COUNT_MAX:
@@ -309,7 +309,7 @@ def hrandfield(s: Session, argv: list[bytes]) -> Reply:
         withvalues = True
         if count < -_RAND_WITHVALUES_MAX or count > _RAND_WITHVALUES_MAX:
             raise errors.err(errors.HASH_VALUE_OUT_OF_RANGE)
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     if h is None or count == 0:
         return []
     size = len(h)
@@ -339,7 +339,7 @@ def hrandfield(s: Session, argv: list[bytes]) -> Reply:
 @command("hscan", -3, "readonly", keys=(1, 1, 1), category="hash")
 def hscan(s: Session, argv: list[bytes]) -> Reply:
     cursor = scan.parse_cursor(argv[2])
-    h = s.db.get_typed(argv[1], Hash)
+    h = s.db.read_typed(argv[1], Hash)
     if h is None:
         return scan.empty()
     # NOVALUES (Redis 7.4) is a bare flag among the options; take it out and

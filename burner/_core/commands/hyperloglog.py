@@ -26,9 +26,10 @@ from ..replies import OK, Reply, Simple
 from ..session import Session
 
 
-def _value(s: Session, key: bytes) -> bytes | None:
-    """The HyperLogLog string at ``key`` (None if missing), else WRONGTYPE."""
-    value = s.db.get_typed(key, bytes)
+def _value(s: Session, key: bytes, read: bool = False) -> bytes | None:
+    """The HyperLogLog string at ``key`` (None if missing), else WRONGTYPE.
+    ``read``: PFCOUNT and PFMERGE's sources, which announce a miss (keymiss)."""
+    value = s.db.read_typed(key, bytes) if read else s.db.get_typed(key, bytes)
     if value is not None and not hll.is_hll(value):
         raise errors.err(errors.HLL_WRONGTYPE)
     return value
@@ -115,7 +116,7 @@ def pfcount(s: Session, argv: list[bytes]) -> Reply:
         merged = _union(s, argv[1:])[0]
         return hll.signed(hll.estimate(hll.raw_histogram(merged)))
     key = argv[1]
-    value = _value(s, key)
+    value = _value(s, key, True)
     if value is None:
         return 0
     if not value[15] & hll.CACHE_STALE:
@@ -134,7 +135,7 @@ def _union(s: Session, keys: list[bytes]) -> tuple[bytes, bool]:
     merged = hll.ZERO_REGISTERS
     any_dense = False
     for key in keys:
-        value = _value(s, key)
+        value = _value(s, key, True)
         if value is None:
             continue
         if value[4] == hll.DENSE:

@@ -78,21 +78,21 @@ def unlink(s: Session, argv: list[bytes]) -> Reply:
 
 @command("exists", -2, "readonly fast", keys=(1, -1, 1), category="keyspace")
 def exists(s: Session, argv: list[bytes]) -> Reply:
-    lookup = s.db.lookup
+    read = s.db.read
     if len(argv) == 2:
-        return 0 if lookup(argv[1]) is None else 1
-    return sum(1 for key in argv[1:] if lookup(key) is not None)
+        return 0 if read(argv[1]) is None else 1
+    return sum(1 for key in argv[1:] if read(key) is not None)
 
 
 @command("touch", -2, "readonly fast", keys=(1, -1, 1), category="keyspace")
 def touch(s: Session, argv: list[bytes]) -> Reply:
-    lookup = s.db.lookup
-    return sum(1 for key in argv[1:] if lookup(key) is not None)
+    read = s.db.read
+    return sum(1 for key in argv[1:] if read(key) is not None)
 
 
 @command("type", 2, "readonly fast", keys=(1, 1, 1), category="keyspace")
 def type_(s: Session, argv: list[bytes]) -> Reply:
-    value = s.db.lookup(argv[1])
+    value = s.db.read(argv[1])
     return Simple(b"none" if value is None else type_name(value))
 
 
@@ -212,7 +212,7 @@ def copy(s: Session, argv: list[bytes]) -> Reply:
         i += 1
     if target is db and src == dst:
         raise errors.err(errors.SAME_OBJECT)
-    value = db.lookup(src)
+    value = db.read(src)
     if value is None:
         return 0
     if target.lookup(dst) is not None and not replace:
@@ -317,7 +317,7 @@ def pexpireat(s: Session, argv: list[bytes]) -> Reply:
 def _remaining(s: Session, key: bytes) -> int:
     """ms left before ``key`` expires; -2 missing, -1 persistent as negatives."""
     db = s.db
-    if db.lookup(key) is None:
+    if db.read(key) is None:
         return -2
     left = db.ttl_ms(key)
     if left is None:
@@ -338,7 +338,7 @@ def pttl(s: Session, argv: list[bytes]) -> Reply:
 
 def _deadline(s: Session, key: bytes) -> int:
     db = s.db
-    if db.lookup(key) is None:
+    if db.read(key) is None:
         return -2
     deadline = db.expires.get(key)
     return -1 if deadline is None else deadline
@@ -368,7 +368,7 @@ def persist(s: Session, argv: list[bytes]) -> Reply:
 # --- DUMP / RESTORE ----------------------------------------------------------------
 @command("dump", 2, "readonly", keys=(1, 1, 1), category="keyspace")
 def dump(s: Session, argv: list[bytes]) -> Reply:
-    value = s.db.lookup(argv[1])
+    value = s.db.read(argv[1])
     if value is None:
         return None
     payload = rdb.dump(value)

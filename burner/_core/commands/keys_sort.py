@@ -64,7 +64,7 @@ def _by_pattern(db: Db, pattern: bytes, element: bytes) -> bytes | None:
     if arrow >= 0 and arrow + 2 < len(pattern):
         field = pattern[arrow + 2:]
         end = arrow
-    value = db.lookup(pattern[:star] + element + pattern[star + 1:end])
+    value = db.read(pattern[:star] + element + pattern[star + 1:end])
     if value is None:
         return None
     if field is not None:
@@ -109,7 +109,7 @@ def _sort(s: Session, argv: list[bytes], readonly: bool) -> Reply:
         i += 1
 
     db = s.db
-    value = db.lookup(argv[1])
+    value = db.read(argv[1])
     if value is not None and type(value) not in (List, Set, ZSet):
         raise errors.err(errors.WRONGTYPE)
     if type(value) is Set and dontsort and store is not None:
@@ -181,6 +181,7 @@ def _ordered(
         keyed.sort(key=lambda t: (t[0], t[1]), reverse=desc)
         return [e for _, _, e in keyed]
     scored: list[tuple[float, bytes]] = []
+    bad_weight = False  # reported after every weight is looked up, as Redis
     for element in elements:
         raw = element if by is None else _by_pattern(db, by, element)
         if raw is None:
@@ -188,8 +189,11 @@ def _ordered(
             continue
         score = _weight(raw)
         if score is None:
-            raise errors.err(_SCORES)
+            bad_weight = True
+            continue
         scored.append((score, element))
+    if bad_weight:
+        raise errors.err(_SCORES)
     # Equal weights fall back to the elements' bytes; DESC reverses both.
     scored.sort(reverse=desc)
     return [e for _, e in scored]

@@ -143,7 +143,7 @@ def rpop(s: Session, argv: list[bytes]) -> Reply:
 # --- reads ---------------------------------------------------------------------
 @command("llen", 2, "readonly fast", keys=(1, 1, 1), category="list")
 def llen(s: Session, argv: list[bytes]) -> Reply:
-    lst = s.db.get_typed(argv[1], List)
+    lst = s.db.read_typed(argv[1], List)
     return 0 if lst is None else len(lst)
 
 
@@ -166,7 +166,7 @@ def _clamp_range(start: int, stop: int, n: int) -> tuple[int, int] | None:
 def lrange(s: Session, argv: list[bytes]) -> Reply:
     start = to_int(argv[2])
     stop = to_int(argv[3])
-    lst = s.db.get_typed(argv[1], List)
+    lst = s.db.read_typed(argv[1], List)
     if lst is None:
         return []
     bounds = _clamp_range(start, stop, len(lst))
@@ -177,7 +177,7 @@ def lrange(s: Session, argv: list[bytes]) -> Reply:
 
 @command("lindex", 3, "readonly", keys=(1, 1, 1), category="list")
 def lindex(s: Session, argv: list[bytes]) -> Reply:
-    lst = s.db.get_typed(argv[1], List)
+    lst = s.db.read_typed(argv[1], List)
     if lst is None:
         return None
     index = to_int(argv[2])
@@ -217,7 +217,7 @@ def lpos(s: Session, argv: list[bytes]) -> Reply:
         else:
             raise errors.err(errors.SYNTAX)
         i += 2
-    lst = s.db.get_typed(argv[1], List)
+    lst = s.db.read_typed(argv[1], List)
     if lst is None:
         return [] if count >= 0 else None
     want = argv[2]

@@ -55,7 +55,7 @@ def _max_intset(s: Session) -> int:
 
 def _sets(db: Db, keys: list[bytes]) -> list[Set | None]:
     """The sets at ``keys`` (None where missing); WRONGTYPE if any is not a set."""
-    return [db.get_typed(key, Set) for key in keys]
+    return [db.read_typed(key, Set) for key in keys]
 
 
 def _store(s: Session, key: bytes, result: Set, event: bytes) -> int:
@@ -112,19 +112,19 @@ def srem(s: Session, argv: list[bytes]) -> Reply:
 
 @command("smembers", 2, "readonly", keys=(1, 1, 1), category="set")
 def smembers(s: Session, argv: list[bytes]) -> Reply:
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     return SetReply() if st is None else SetReply(st.members)
 
 
 @command("sismember", 3, "readonly fast", keys=(1, 1, 1), category="set")
 def sismember(s: Session, argv: list[bytes]) -> Reply:
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     return 1 if st is not None and argv[2] in st.index else 0
 
 
 @command("smismember", -3, "readonly fast", keys=(1, 1, 1), category="set")
 def smismember(s: Session, argv: list[bytes]) -> Reply:
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     if st is None:
         return [0] * (len(argv) - 2)
     index = st.index
@@ -133,7 +133,7 @@ def smismember(s: Session, argv: list[bytes]) -> Reply:
 
 @command("scard", 2, "readonly fast", keys=(1, 1, 1), category="set")
 def scard(s: Session, argv: list[bytes]) -> Reply:
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     return 0 if st is None else len(st)
 
 
@@ -185,12 +185,12 @@ def srandmember(s: Session, argv: list[bytes]) -> Reply:
     if len(argv) > 3:
         raise errors.err(errors.SYNTAX)
     if len(argv) == 2:
-        st = s.db.get_typed(argv[1], Set)
+        st = s.db.read_typed(argv[1], Set)
         return None if st is None else st.random_member()
     count = to_int(argv[2])
     if count == INT64_MIN:
         raise errors.err(errors.RANDOM_COUNT_RANGE)
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     if st is None or count == 0:
         return []
     if count > 0:
@@ -330,7 +330,7 @@ def sdiffstore(s: Session, argv: list[bytes]) -> Reply:
 @command("sscan", -3, "readonly", keys=(1, 1, 1), category="set")
 def sscan(s: Session, argv: list[bytes]) -> Reply:
     cursor = scan.parse_cursor(argv[2])
-    st = s.db.get_typed(argv[1], Set)
+    st = s.db.read_typed(argv[1], Set)
     if st is None:
         return scan.empty()
     if st.hashtable:

@@ -104,6 +104,20 @@ def get_stream(s: Session, key: bytes) -> Stream | None:
     return s.db.get_typed(key, Stream)
 
 
+def read_stream(s: Session, key: bytes) -> Stream | None:
+    """``get_stream`` for the commands Redis counts as reads of the key: a
+    missing key publishes ``keymiss``."""
+    return s.db.read_typed(key, Stream)
+
+
+class RetryArgv(list[bytes]):
+    """The argv a blocked XREAD runs again with (its ``$`` IDs resolved). Redis
+    serves a blocked reader without looking its keys up again, so a run with
+    this argv announces no ``keymiss``."""
+
+    __slots__ = ()
+
+
 def new_stream(s: Session) -> Stream:
     config = s.server.config
     return Stream(
@@ -283,7 +297,7 @@ def xadd(s: Session, argv: list[bytes]) -> Reply:
 
 @command("xlen", 2, "readonly fast", keys=(1, 1, 1), category="stream")
 def xlen(s: Session, argv: list[bytes]) -> Reply:
-    stream = get_stream(s, argv[1])
+    stream = read_stream(s, argv[1])
     return 0 if stream is None else len(stream)
 
 
@@ -302,7 +316,7 @@ def _range(s: Session, argv: list[bytes], reverse: bool) -> Reply:
             i += 2
         else:
             raise errors.err(errors.SYNTAX)
-    stream = get_stream(s, argv[1])
+    stream = read_stream(s, argv[1])
     if stream is None:
         return []
     if count == 0:
@@ -451,16 +465,19 @@ def xread(s: Session, argv: list[bytes]) -> Reply:
     else:
         raise errors.err(errors.SYNTAX)
     keys, raw_ids = parse_streams_tail(argv, i, "xread")
+    # Redis looks each key up (type checked) before reading its ID, and again
+    # to serve it: a missing key is two keymiss events, a retry none.
+    find = get_stream if type(argv) is RetryArgv else read_stream
     starts: list[StreamID] = []
     for key, raw in zip(keys, raw_ids):
+        stream = find(s, key)
         if raw == b"$":
-            stream = get_stream(s, key)
             starts.append(stream.last_id if stream is not None else ZERO_ID)
         else:
             starts.append(parse_id(raw, 0, strict=True))
     pairs: list[tuple[bytes, Reply]] = []
     for key, start in zip(keys, starts):
-        stream = get_stream(s, key)
+        stream = find(s, key)
         if stream is None or not len(stream) or start >= stream.last_id:
             continue
         items = stream.range(_next_id(start), MAX_ID, count)
@@ -488,7 +505,7 @@ def blocked_read(
     if type(reply) is Block:
         if starts is not None:
             tail = len(argv) - len(starts)
-            reply.argv = argv[:tail] + [format_id(sid) for sid in starts]
+            reply.argv = RetryArgv(argv[:tail] + [format_id(sid) for sid in starts])
         else:
             reply.wake_on_delete = True
     return reply

@@ -46,6 +46,7 @@ from .streams import (
     parse_range_end,
     parse_range_start,
     parse_streams_tail,
+    read_stream,
 )
 
 
@@ -61,8 +62,10 @@ def _text(raw: bytes) -> str:
     return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
-def _group_or_error(s: Session, key: bytes, name: bytes) -> tuple[Stream, Group]:
-    stream = get_stream(s, key)
+def _group_or_error(s: Session, key: bytes, name: bytes, looked_up: bool = False) -> tuple[Stream, Group]:
+    """The stream and its group, else NOGROUP. A read of the key (keymiss)
+    unless the command ``looked_up`` the key already."""
+    stream = get_stream(s, key) if looked_up else read_stream(s, key)
     group = stream.groups.get(name) if stream is not None else None
     if stream is None or group is None:
         raise errors.err(f"NOGROUP No such key '{_text(key)}' or consumer group '{_text(name)}'")
@@ -248,7 +251,9 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
     starts: list[StreamID | None] = []  # None means ">"
     groups: list[tuple[Stream, Group]] = []
     for key, raw in zip(keys, raw_ids):
-        stream = get_stream(s, key)
+        # A retry after a wake-up is silent: Redis serves a blocked client
+        # without looking its keys up again.
+        stream = get_stream(s, key) if s.retrying else read_stream(s, key)
         group = stream.groups.get(group_name) if stream is not None else None
         if s.retrying and (stream is None or group is None):
             # A blocked XREADGROUP whose stream or group went away meanwhile.
@@ -334,7 +339,7 @@ def _deliver(group: Group, consumer: Consumer, sid: StreamID, now: int) -> None:
 # --- XACK ---------------------------------------------------------------------------------
 @command("xack", -4, "write fast", keys=(1, 1, 1), category="stream")
 def xack(s: Session, argv: list[bytes]) -> Reply:
-    stream = get_stream(s, argv[1])
+    stream = read_stream(s, argv[1])
     group = stream.groups.get(argv[2]) if stream is not None else None
     if group is None:
         return 0
@@ -511,7 +516,7 @@ def xclaim(s: Session, argv: list[bytes]) -> Reply:
 @command("xautoclaim", -6, "write fast", keys=(1, 1, 1), category="stream")
 def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
     key, group_name, consumer_name = argv[1], argv[2], argv[3]
-    get_stream(s, key)  # WRONGTYPE comes before argument errors
+    read_stream(s, key)  # WRONGTYPE comes before argument errors
     min_idle = to_int(argv[4], "ERR Invalid min-idle-time argument for XAUTOCLAIM")
     if min_idle < 0:
         min_idle = 0
@@ -532,7 +537,7 @@ def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
             i += 1
         else:
             raise errors.err(errors.SYNTAX)
-    stream, group = _group_or_error(s, key, group_name)
+    stream, group = _group_or_error(s, key, group_name, looked_up=True)
     now = s.server.clock.ms()
     attempts = count * 10
     claimed: list[Reply] = []
@@ -576,7 +581,9 @@ def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
 # --- XINFO ------------------------------------------------------------------------------------
 @command("xinfo|stream", -3, "readonly", keys=(2, 2, 1), category="stream")
 def xinfo_stream(s: Session, argv: list[bytes]) -> Reply:
-    stream = get_stream(s, argv[2])
+    stream = read_stream(s, argv[2])
+    if stream is None:  # before the options are read, as Redis
+        raise errors.err(errors.NO_SUCH_KEY)
     full = False
     count = 10
     if len(argv) > 3:
@@ -590,8 +597,6 @@ def xinfo_stream(s: Session, argv: list[bytes]) -> Reply:
         full = True
         if len(argv) == 6:
             count = to_int(argv[5])
-    if stream is None:
-        raise errors.err(errors.NO_SUCH_KEY)
     head: dict[bytes, Reply] = {
         b"length": len(stream),
         b"radix-tree-keys": len(stream.nodes),
@@ -653,7 +658,7 @@ def xinfo_stream(s: Session, argv: list[bytes]) -> Reply:
 
 @command("xinfo|groups", 3, "readonly", keys=(2, 2, 1), category="stream")
 def xinfo_groups(s: Session, argv: list[bytes]) -> Reply:
-    stream = get_stream(s, argv[2])
+    stream = read_stream(s, argv[2])
     if stream is None:
         raise errors.err(errors.NO_SUCH_KEY)
     return [
@@ -671,7 +676,7 @@ def xinfo_groups(s: Session, argv: list[bytes]) -> Reply:
 
 @command("xinfo|consumers", 4, "readonly", keys=(2, 2, 1), category="stream")
 def xinfo_consumers(s: Session, argv: list[bytes]) -> Reply:
-    stream = get_stream(s, argv[2])
+    stream = read_stream(s, argv[2])
     if stream is None:
         raise errors.err(errors.NO_SUCH_KEY)
     group = stream.groups.get(argv[3])

@@ -99,12 +99,12 @@ def _expire(s: Session, key: bytes, deadline: int) -> None:
 
 
 def _string(s: Session, key: bytes) -> bytes | None:
-    return s.db.get_typed(key, bytes)
+    return s.db.read_typed(key, bytes)
 
 
 @command("get", 2, "readonly fast", keys=(1, 1, 1), category="string")
 def get(s: Session, argv: list[bytes]) -> Reply:
-    return s.db.get_typed(argv[1], bytes)
+    return s.db.read_typed(argv[1], bytes)
 
 
 @command("set", -3, "write denyoom", keys=(1, 1, 1), category="string")
@@ -118,8 +118,8 @@ def set_(s: Session, argv: list[bytes]) -> Reply:
         return OK
     flags, expire = _parse_options(argv, 3, True)
     deadline = _deadline(s, expire, flags, "set") if expire is not None else None
-    old = db.lookup(key)
     get_old = flags & _GET
+    old = db.read(key) if get_old else db.lookup(key)
     if get_old and old is not None and type(old) is not bytes:
         raise errors.err(errors.WRONGTYPE)
     if (flags & _NX and old is not None) or (flags & _XX and old is None):
@@ -200,10 +200,10 @@ def getex(s: Session, argv: list[bytes]) -> Reply:
 
 @command("mget", -2, "readonly fast", keys=(1, -1, 1), category="string")
 def mget(s: Session, argv: list[bytes]) -> Reply:
-    lookup = s.db.lookup
+    read = s.db.read
     out: list[bytes | None] = []
     for key in argv[1:]:
-        value = lookup(key)
+        value = read(key)
         out.append(value if type(value) is bytes else None)
     return out
 
@@ -381,8 +381,8 @@ def setrange(s: Session, argv: list[bytes]) -> Reply:
 @command("lcs", -3, "readonly", keys=(1, 2, 1), category="string")
 def lcs(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
-    a = db.lookup(argv[1])
-    b = db.lookup(argv[2])
+    a = db.read(argv[1])
+    b = db.read(argv[2])
     if (a is not None and type(a) is not bytes) or (b is not None and type(b) is not bytes):
         raise errors.err(errors.LCS_NOT_STRINGS)
     want_len = want_idx = with_len = False

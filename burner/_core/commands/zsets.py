@@ -252,19 +252,19 @@ def zrem(s: Session, argv: list[bytes]) -> Reply:
 
 @command("zcard", 2, "readonly fast", keys=(1, 1, 1), category="sortedset")
 def zcard(s: Session, argv: list[bytes]) -> Reply:
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     return 0 if z is None else len(z.scores)
 
 
 @command("zscore", 3, "readonly fast", keys=(1, 1, 1), category="sortedset")
 def zscore(s: Session, argv: list[bytes]) -> Reply:
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     return None if z is None else z.scores.get(argv[2])
 
 
 @command("zmscore", -3, "readonly fast", keys=(1, 1, 1), category="sortedset")
 def zmscore(s: Session, argv: list[bytes]) -> Reply:
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return [None] * (len(argv) - 2)
     get = z.scores.get
@@ -280,7 +280,7 @@ def _rank(s: Session, argv: list[bytes], reverse: bool) -> Reply:
         if argv[3].lower() != b"withscore":
             raise errors.err(errors.SYNTAX)
         withscore = True
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return None
     rank = z.rank(argv[2])
@@ -414,7 +414,7 @@ def zmpop(s: Session, argv: list[bytes]) -> Reply:
 def zrandmember(s: Session, argv: list[bytes]) -> Reply:
     db = s.db
     if len(argv) == 2:
-        z = db.get_typed(argv[1], ZSet)
+        z = db.read_typed(argv[1], ZSet)
         if z is None:
             return None
         return z.order[random.randrange(len(z.order))][1]
@@ -428,7 +428,7 @@ def zrandmember(s: Session, argv: list[bytes]) -> Reply:
         withscores = True
         if count < -_HALF_LONG or count > _HALF_LONG:
             raise errors.err(errors.VALUE_OUT_OF_RANGE)
-    z = db.get_typed(argv[1], ZSet)
+    z = db.read_typed(argv[1], ZSet)
     if z is None or count == 0:
         return Pairs() if withscores else []
     order = z.order
@@ -450,7 +450,7 @@ def zrandmember(s: Session, argv: list[bytes]) -> Reply:
 @command("zscan", -3, "readonly", keys=(1, 1, 1), category="sortedset")
 def zscan(s: Session, argv: list[bytes]) -> Reply:
     cursor = scan.parse_cursor(argv[2])
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return scan.empty()
     scores = z.scores

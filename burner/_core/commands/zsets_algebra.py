@@ -128,7 +128,7 @@ def _algebra(
     db: Db = s.db
     sources: list[Source] = []
     for key in argv[numkeys_at + 1 : numkeys_at + 1 + numkeys]:
-        value = db.lookup(key)
+        value = db.read(key)
         if value is not None and type(value) is not ZSet and type(value) is not Set:
             raise errors.err(errors.WRONGTYPE)
         sources.append(value)

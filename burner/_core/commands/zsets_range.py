@@ -162,7 +162,7 @@ def _zrange(
         lo_raw, hi_raw = hi_raw, lo_raw
     rng = _parse_range(kind, lo_raw, hi_raw)
     db = s.db
-    z = db.get_typed(argv[key_at], ZSet)
+    z = db.read_typed(argv[key_at], ZSet)
     items = [] if z is None else _select(z, kind, rng, reverse, offset, limit)
     if store:
         # A rank range knows its length and starts as a skiplist past the
@@ -213,7 +213,7 @@ def zrevrangebylex(s: Session, argv: list[bytes]) -> Reply:
 @command("zcount", 4, "readonly fast", keys=(1, 1, 1), category="sortedset")
 def zcount(s: Session, argv: list[bytes]) -> Reply:
     rng = _parse_range(SCORE, argv[2], argv[3])
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return 0
     lo, hi = _span(z, SCORE, rng)
@@ -223,7 +223,7 @@ def zcount(s: Session, argv: list[bytes]) -> Reply:
 @command("zlexcount", 4, "readonly fast", keys=(1, 1, 1), category="sortedset")
 def zlexcount(s: Session, argv: list[bytes]) -> Reply:
     rng = _parse_range(LEX, argv[2], argv[3])
-    z = s.db.get_typed(argv[1], ZSet)
+    z = s.db.read_typed(argv[1], ZSet)
     if z is None:
         return 0
     lo, hi = _span(z, LEX, rng)
