@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
+import anyio
 import pytest
 import redis
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, rule
 
 import burner
+import burner.aio
 from tests.machine import DifferentialMachine, run_machine
 from tests.oracle import Outcome, Pair, RedisServerProcess, keyspace_events, make_pair, sorted_reply
 
@@ -254,6 +256,7 @@ HASHES: list[Step] = [
     ("HGET", "m", "f"),
     lambda r: r.hget("m", "f"),
     ("HGET", "h", "nofield"),  # the key is there: nothing
+    lambda r: r.hexists("m", "f"),
     ("HMGET", "m", "f", "g"),
     ("HGETALL", "m"),
     lambda r: r.hgetall("m"),
@@ -319,6 +322,7 @@ SETS: list[Step] = [
     ("SADD", "st", "a", "b"),
     ("SMEMBERS", "m"),
     ("SISMEMBER", "m", "a"),
+    lambda r: r.sismember("m", "a"),
     ("SMISMEMBER", "m", "a", "b"),
     ("SCARD", "m"),
     ("SPOP", "m"),  # a write lookup: nothing
@@ -377,6 +381,7 @@ ZSETS: list[Step] = [
     lambda r: r.zrange("m", 0, -1, withscores=True),
     ("ZREVRANGE", "m", "0", "-1"),
     ("ZRANGEBYSCORE", "m", "0", "1"),
+    lambda r: r.zrangebyscore("m", 0, 1, withscores=True),
     ("ZREVRANGEBYSCORE", "m", "1", "0"),
     ("ZRANGEBYLEX", "m", "-", "+"),
     ("ZRANGEBYLEX", "m", "a", "b"),
@@ -475,6 +480,8 @@ STREAMS: list[Step] = [
     ("XINFO", "GROUPS", "m"),
     ("XINFO", "CONSUMERS", "m", "g"),
     ("XACK", "m", "g", "1-1"),
+    lambda r: r.xack("m", "g", "1-1"),
+    lambda r: r.xreadgroup("g", "c", {"m": ">"}, count=1),
     ("XACK", "m", "g", "bad"),
     ("XCLAIM", "m", "g", "c", "0", "1-1"),
     ("XCLAIM", "m", "g", "c", "x", "1-1"),
@@ -803,6 +810,32 @@ def test_blocked_xread_misses_only_when_it_starts(redis_server: RedisServerProce
     if wake:
         expected.append(("__keyevent@0__:xadd", "bx"))
     assert got == expected
+
+
+@pytest.mark.anyio
+async def test_async_blocked_xread_misses_only_when_it_starts() -> None:
+    """The same through the async facade (its own wait loop), on asyncio and trio."""
+    server = burner.Server()
+    log = EventLog(burner.Redis(server=server), "Emt")
+    r = burner.aio.Redis(server=server)
+    result: list[Any] = []
+    try:
+        assert not await r.xread({"bm": "$", "bx": "$"}, block=50)  # times out
+
+        async def read() -> None:
+            result.append(await r.xread({"bm": "$", "bx": "$"}, block=5000))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(read)
+            await anyio.sleep(0.05)
+            await burner.aio.Redis(server=server).xadd("bx", {"a": 1}, id="1-1")
+        events = log.drain()
+    finally:
+        log.close()
+    assert result and result[0]
+    assert events == [("__keyevent@0__:keymiss", key) for key in ["bm", "bx"] * 4] + [
+        ("__keyevent@0__:xadd", "bx")
+    ]
 
 
 # --- a random walk over reads and writes --------------------------------------------------
