@@ -44,13 +44,16 @@ def bench(session: nox.Session) -> None:
     """Side-by-side benchmarks (burner, burner-redis, fakeredis, redis-server + hiredis).
 
     ``nox -s bench`` runs the latency table, memory, scaling and docket
-    throughput; ``nox -s bench -- --quick`` a smaller latency run. See
-    docs/performance.md.
+    throughput; ``-- --quick`` a smaller run; ``-- --update-docs`` the same
+    and rewrites the tables in docs/performance.md.
     """
     session.install("-e", ".[test]")
     session.install("fakeredis", "burner-redis", "hiredis")
-    session.run("python", "-m", "benchmarks", *session.posargs)
     quick = ["--quick"] if "--quick" in session.posargs else []
+    if "--update-docs" in session.posargs:
+        session.run("python", "-m", "benchmarks.report", *quick)
+        return
+    session.run("python", "-m", "benchmarks", *session.posargs)
     session.run("python", "-m", "benchmarks.memory", *quick)
     session.run("python", "-m", "benchmarks.scaling", *(["--sizes", "1000,100000"] if quick else []))
     session.run("python", "-m", "benchmarks.docket_bench", *(["--tasks", "1000"] if quick else []))
