@@ -838,6 +838,28 @@ async def test_async_blocked_xread_misses_only_when_it_starts() -> None:
     ]
 
 
+@pytest.mark.anyio
+async def test_async_hot_methods_announce_misses() -> None:
+    server = burner.Server()
+    log = EventLog(burner.Redis(server=server), "Em")
+    r = burner.aio.Redis(server=server, decode_responses=True)
+    try:
+        assert await r.get("a") is None
+        assert await r.mget(["b", "c", "b"]) == [None, None, None]
+        assert await r.exists("d", "e") == 0
+        assert await r.hget("f", "x") is None
+        assert await r.hgetall("g") == {}
+        assert not await r.sismember("h", "x")
+        assert await r.zrangebyscore("i", 0, 1) == []
+        assert await r.xack("j", "g", "1-1") == 0
+        await r.set("k", "v")
+        assert await r.get("k") == "v"  # found: nothing
+        events = log.drain()
+    finally:
+        log.close()
+    assert misses(events) == ["a", "b", "c", "b", "d", "e", "f", "g", "h", "i", "j"]
+
+
 # --- a random walk over reads and writes --------------------------------------------------
 
 MKEYS = st.sampled_from([b"k1", b"k2", b"k3"])
