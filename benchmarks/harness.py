@@ -20,9 +20,12 @@ Rules of this module:
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import gc
+import io
 import os
 import platform
+import pstats
 import statistics
 import subprocess
 import sys
@@ -327,6 +330,7 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
     ]
     errors: list[str] = []
     lacking: dict[str, list[str]] = {}
+    tally: dict[str, list[str]] = {}
     by_name = {op.name: op for op in ops}
     for op_name, row in results.items():
         op = by_name[op_name]
@@ -345,9 +349,14 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
             cells.append(f"{value:.2f}{_ratio(value, base)}")
         sync = _faster(row.get(BURNER_SYNC, Cell()).value, row.get(FAKE_SYNC, Cell()).value)
         asy = _faster(row.get(BURNER_ASYNC, Cell()).value, row.get(FAKE_ASYNC, Cell()).value)
-        lines.append(f"| {op_name} | " + " | ".join(cells)
-                     + f" | {sync}, {asy} | {verdict(op, row)} |")
+        outcome = verdict(op, row)
+        tally.setdefault("met" if outcome == "yes" else "missed" if outcome.startswith("**no")
+                         else "not checked", []).append(op_name)
+        lines.append(f"| {op_name} | " + " | ".join(cells) + f" | {sync}, {asy} | {outcome} |")
     lines += ["", "Bars: " + "; ".join(f"{g}: {b}" for g, b in BAR.items()) + ".", ""]
+    summary = [f"{key} in {len(v)} of {len(results)} rows" for key, v in sorted(tally.items())]
+    lines += ["Bar: " + "; ".join(summary) + ". Missed: "
+              + (", ".join(tally.get("missed", [])) or "none") + ".", ""]
     lines.append("How each operation is measured (data set prepared untimed; every "
                  "repetition leaves it as it found it):")
     lines.append("")
@@ -359,11 +368,57 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
     return "\n".join(lines) + "\n"
 
 
+def select(only_ops: str) -> list[Op]:
+    """The operations named in ``only_ops`` (comma-separated; a word that is not
+    a whole operation name selects every operation whose name contains it)."""
+    if not only_ops:
+        return OPS
+    names = {op.name.lower() for op in OPS}
+    wanted = [w.strip().lower() for w in only_ops.split(",")]
+    return [op for op in OPS
+            if any(w == op.name.lower() or (w not in names and w in op.name.lower())
+                   for w in wanted)]
+
+
+async def _profiled(profile: cProfile.Profile, fn: Callable[[Any], Any],
+                    items: Sequence[Any]) -> None:
+    profile.enable()
+    try:
+        await _time_async(fn, items)
+    finally:
+        profile.disable()
+
+
+def profile(only_ops: str, only_backends: str, calls: int, top: int) -> str:
+    """cProfile of the timed calls of each selected operation on each selected backend."""
+    out: list[str] = []
+    with contextlib.ExitStack() as stack:
+        for backend in open_backends(stack, only_backends, []):
+            for op in select(only_ops):
+                if missing(backend.client, op):
+                    continue
+                ctx: Ctx = {}
+                _run(backend, op.setup, backend.client, ctx)
+                fn = op.call(backend.client, ctx)
+                n = max(1, calls // op.weight)
+                items = _run(backend, op.batch, backend.client, ctx, n)
+                prof = cProfile.Profile()
+                if backend.portal is None:
+                    prof.enable()
+                    _time_sync(fn, items)
+                    prof.disable()
+                else:
+                    backend.portal.call(_profiled, prof, fn, items)
+                _run(backend, op.after, backend.client, ctx, items)
+                buf = io.StringIO()
+                pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
+                out.append(f"### {op.name} on {backend.name}, {n:,} calls\n\n```\n"
+                           + buf.getvalue().strip() + "\n```\n")
+    return "\n".join(out)
+
+
 def run(only_ops: str, only_backends: str, repeat: int, target_ms: float) -> str:
-    ops = OPS
-    if only_ops:
-        wanted = [w.strip().lower() for w in only_ops.split(",")]
-        ops = [op for op in OPS if any(w in op.name.lower() for w in wanted)]
+    ops = select(only_ops)
     notes: list[str] = []
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
