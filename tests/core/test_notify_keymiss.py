@@ -172,6 +172,9 @@ STRINGS: list[Step] = [
 
 KEYS: list[Step] = [
     ("SET", "str", "v"),
+    ("RANDOMKEY",),  # keyspace walks look nothing up by name: nothing
+    ("SCAN", "0", "MATCH", "m*"),
+    ("SCAN", "0", "TYPE", "list"),
     ("EXISTS", "m", "m2", "str", "m"),  # EXISTS announces its misses in 7.0
     lambda r: r.exists("m", "str"),
     ("TOUCH", "m", "str", "m"),
