@@ -46,6 +46,7 @@ FAKE_SYNC = "fakeredis (sync)"
 FAKE_ASYNC = "fakeredis (asyncio)"
 BURNER_SYNC = "burner (sync)"
 BURNER_ASYNC = "burner (asyncio)"
+NOISY = 0.25
 
 
 @dataclass
@@ -69,6 +70,14 @@ class Cell:
         if self.na or self.error or not self.samples:
             return None
         return statistics.median(self.samples)
+
+    @property
+    def noisy(self) -> bool:
+        """The repetitions spread more than NOISY (interquartile range over median)."""
+        if len(self.samples) < 4 or not self.value:
+            return False
+        q1, _, q3 = statistics.quantiles(self.samples, n=4)
+        return (q3 - q1) / self.value > NOISY
 
 
 Results = dict[str, dict[str, Cell]]  # op name -> backend name -> cell
@@ -323,7 +332,9 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
         "burner-redis in the same row (lower is better). *burner/fakeredis* is "
         "burner's time over fakeredis's (sync over sync, asyncio over asyncio): "
         "1/40 means 40 times faster. *bar* checks burner's sync and asyncio "
-        "clients against the line of issue #9 that applies to the row.",
+        "clients against the line of issue #9 that applies to the row. A cell marked ~ "
+        f"had its repetitions spread by more than {NOISY:.0%} of the median "
+        "(interquartile range): the machine was busy, read it with care.",
         "",
         "| operation | " + " | ".join(names) + " | burner/fakeredis (sync, asyncio) | bar |",
         "|---|" + "---:|" * len(names) + "---|---|",
@@ -346,7 +357,7 @@ def render(results: Results, ops: list[Op], backends: list[Backend], notes: list
                 if cell.na:
                     lacking.setdefault(name, []).append(f"`{cell.na}` ({op_name})")
                 continue
-            cells.append(f"{value:.2f}{_ratio(value, base)}")
+            cells.append(f"{value:.2f}{_ratio(value, base)}{' ~' if cell.noisy else ''}")
         sync = _faster(row.get(BURNER_SYNC, Cell()).value, row.get(FAKE_SYNC, Cell()).value)
         asy = _faster(row.get(BURNER_ASYNC, Cell()).value, row.get(FAKE_ASYNC, Cell()).value)
         outcome = verdict(op, row)
