@@ -188,6 +188,14 @@ class Db:
         if blocking.queues:
             blocking.signal(self, key)
 
+    def wake(self, key: bytes) -> None:
+        """A change Redis does not count as touching the key for WATCH (a
+        stream's consumer groups, XSETID) but that blocked readers must see
+        (a destroyed group, a moved group ID)."""
+        blocking = self.server.blocking
+        if blocking.queues:
+            blocking.signal(self, key)
+
     def watch(self, key: bytes, session: Session) -> None:
         self.watchers.setdefault(key, []).append(session)
 

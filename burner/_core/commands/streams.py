@@ -413,7 +413,7 @@ def xsetid(s: Session, argv: list[bytes]) -> Reply:
         stream.entries_added = entries_added
     if max_deleted is not None:
         stream.max_deleted_id = max_deleted
-    s.db.modified(argv[1])
+    s.db.wake(argv[1])  # Redis 7.0 does not count XSETID as touching a WATCHed key
     if s.server.notify_flags:
         notify(s.server, s.db, STREAM, b"xsetid", argv[1])
     from ..replies import OK

@@ -13,6 +13,11 @@ the ``xgroup-createconsumer`` keyspace event. The other events are the XGROUP
 subcommands' (``xgroup-create``, after ``new`` when MKSTREAM made the key,
 ``xgroup-setid``, ``xgroup-destroy``, ``xgroup-delconsumer``), sent only when
 the subcommand changed something.
+
+Consumer-group state is not the key's value for WATCH: Redis 7 leaves a WATCH
+alone when only groups, consumers or pending entries change (XGROUP CREATE
+with MKSTREAM excepted: it creates the key), so these handlers wake blocked
+readers (``Db.wake``) but do not touch watchers.
 """
 
 from __future__ import annotations
@@ -126,7 +131,7 @@ def xgroup_create(s: Session, argv: list[bytes]) -> Reply:
     if created:
         s.db.add(key, stream)
     else:
-        s.db.modified(key)
+        s.db.wake(key)
     if s.server.notify_flags:
         notify(s.server, s.db, STREAM, b"xgroup-create", key)
     return OK
@@ -144,7 +149,7 @@ def xgroup_setid(s: Session, argv: list[bytes]) -> Reply:
         )
     group.last_id = _group_id(stream, argv[4])
     group.entries_read = INVALID if entries_read is None else entries_read
-    s.db.modified(key)
+    s.db.wake(key)
     if s.server.notify_flags:
         notify(s.server, s.db, STREAM, b"xgroup-setid", key)
     return OK
@@ -155,7 +160,7 @@ def xgroup_destroy(s: Session, argv: list[bytes]) -> Reply:
     stream = _xgroup_stream(s, argv[2])
     if stream.groups.pop(argv[3], None) is None:
         return 0
-    s.db.modified(argv[2])
+    s.db.wake(argv[2])
     if s.server.notify_flags:
         notify(s.server, s.db, STREAM, b"xgroup-destroy", argv[2])
     return 1
@@ -177,7 +182,7 @@ def xgroup_createconsumer(s: Session, argv: list[bytes]) -> Reply:
     if argv[4] in group.consumers:
         return 0
     _new_consumer(s, argv[2], group, argv[4], s.server.clock.ms())
-    s.db.modified(argv[2])
+    s.db.wake(argv[2])
     return 1
 
 
@@ -190,7 +195,7 @@ def xgroup_delconsumer(s: Session, argv: list[bytes]) -> Reply:
     pending = len(consumer.pending)
     for sid in consumer.pending:
         del group.pel[sid]
-    s.db.modified(argv[2])
+    s.db.wake(argv[2])
     if s.server.notify_flags:
         notify(s.server, s.db, STREAM, b"xgroup-delconsumer", argv[2])
     return pending
@@ -291,7 +296,7 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
                 if not noack:
                     _deliver(group, consumer, sid, now)
             pairs.append((key, entries_reply(items)))
-            s.db.modified(key)
+            s.db.wake(key)
         else:
             consumer = found or _new_consumer(s, key, group, consumer_name, now)
             served = True
@@ -306,7 +311,7 @@ def xreadgroup(s: Session, argv: list[bytes]) -> Reply:
                 fields = stream.entries.get(sid)
                 history.append([format_id(sid), fields])
             pairs.append((key, history))
-            s.db.modified(key)
+            s.db.wake(key)
     if pairs or block is None or served:
         return keyed_reply(s, pairs)
     return blocked_read(s, argv, keys, None, block)
@@ -346,7 +351,7 @@ def xack(s: Session, argv: list[bytes]) -> Reply:
     ids = [parse_id(raw, 0, strict=True) for raw in argv[3:]]
     acked = sum(1 for sid in ids if group.ack(sid))
     if acked:
-        s.db.modified(argv[1])
+        s.db.wake(argv[1])
     return acked
 
 
@@ -509,7 +514,7 @@ def xclaim(s: Session, argv: list[bytes]) -> Reply:
         changed = True
         out.append(format_id(sid) if justid else [format_id(sid), stream.entries[sid]])
     if changed:
-        s.db.modified(key)
+        s.db.wake(key)
     return out
 
 
@@ -574,7 +579,7 @@ def xautoclaim(s: Session, argv: list[bytes]) -> Reply:
         consumer.seen_ms = now
         consumer.active_ms = now
     if claimed or deleted:
-        s.db.modified(key)
+        s.db.wake(key)
     return [format_id(cursor), claimed, deleted]
 
 
