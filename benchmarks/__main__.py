@@ -29,6 +29,7 @@ def main() -> int:
     parser.add_argument("--backends", default="", help="only backends whose name contains one "
                         "of these comma-separated words")
     parser.add_argument("--out", default="", help="also write the table to this file")
+    parser.add_argument("--json", default="", help="also write every repetition to this file")
     parser.add_argument("--profile", type=int, default=0, metavar="CALLS",
                         help="instead of the table: cProfile CALLS calls of each selected "
                         "operation on each selected backend (top 25 by own time)")
@@ -38,7 +39,7 @@ def main() -> int:
         return 0
     repeat = args.repeat or (5 if args.quick else 11)
     target_ms = args.target_ms or (6.0 if args.quick else 20.0)
-    table = run(args.ops, args.backends, repeat, target_ms)
+    table = run(args.ops, args.backends, repeat, target_ms, args.json)
     print(table)
     if args.out:
         with open(args.out, "w") as fh:

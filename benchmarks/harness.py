@@ -23,6 +23,7 @@ import contextlib
 import cProfile
 import gc
 import io
+import json
 import os
 import platform
 import pstats
@@ -428,7 +429,19 @@ def profile(only_ops: str, only_backends: str, calls: int, top: int) -> str:
     return "\n".join(out)
 
 
-def run(only_ops: str, only_backends: str, repeat: int, target_ms: float) -> str:
+def to_json(results: Results, header: str) -> str:
+    """The medians and every repetition, for comparing runs by machine."""
+    return json.dumps({
+        "header": header,
+        "results": {op: {name: {"median_us": cell.value, "samples_us": cell.samples,
+                                "na": cell.na, "error": cell.error}
+                         for name, cell in row.items()}
+                    for op, row in results.items()},
+    }, indent=1)
+
+
+def run(only_ops: str, only_backends: str, repeat: int, target_ms: float,
+        json_out: str = "") -> str:
     ops = select(only_ops)
     notes: list[str] = []
     started = time.perf_counter()
@@ -438,4 +451,7 @@ def run(only_ops: str, only_backends: str, repeat: int, target_ms: float) -> str
                           lambda name: print(f"  {name} ...", file=sys.stderr, flush=True))
     header = (f"Machine: {machine()}. {repeat} repetitions of about {target_ms:g} ms per "
               f"cell; run took {time.perf_counter() - started:.0f} s.")
+    if json_out:
+        with open(json_out, "w") as fh:
+            fh.write(to_json(results, header))
     return render(results, ops, backends, notes, header)
