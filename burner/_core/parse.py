@@ -30,6 +30,8 @@ _NONZERO_MANTISSA_RE = re.compile(
 
 def to_int(raw: bytes, message: str = errors.NOT_INTEGER) -> int:
     """A signed 64-bit integer, or raise ``message``."""
+    if raw.isdigit() and len(raw) < 19 and (raw[0] != 48 or len(raw) == 1):
+        return int(raw)  # the common case: plain digits, no leading zero, in range
     if len(raw) > 20 or not _INT_RE.match(raw):
         raise errors.err(message)
     value = int(raw)
@@ -40,6 +42,8 @@ def to_int(raw: bytes, message: str = errors.NOT_INTEGER) -> int:
 
 def maybe_int(raw: bytes) -> int | None:
     """``raw`` as a 64-bit integer if Redis would read it as one, else None."""
+    if raw.isdigit() and len(raw) < 19 and (raw[0] != 48 or len(raw) == 1):
+        return int(raw)
     if len(raw) > 20 or not _INT_RE.match(raw):
         return None
     value = int(raw)

@@ -267,8 +267,8 @@ def _expire(s: Session, argv: list[bytes], name: str, unit_ms: int, relative: bo
             raise errors.err(errors.invalid_expire(name))
         when *= 1000
     db = s.db
+    now = db.clock.ms()
     if relative:
-        now = db.clock.ms()
         if when > INT64_MAX - now:
             raise errors.err(errors.invalid_expire(name))
         when += now
@@ -285,7 +285,7 @@ def _expire(s: Session, argv: list[bytes], name: str, unit_ms: int, relative: bo
             return 0
         if flags & _LT and current is not None and when >= current:
             return 0
-    if when <= db.clock.ms():
+    if when <= now:
         db.remove(key)
         _event(s, db, b"del", key)
     else:
