@@ -201,7 +201,7 @@ class Bridge:
         if kind is int or reply is None:
             return reply
         if kind is list:
-            return [self.shape(item, decode) for item in reply]
+            return self.shape_list(reply, decode)
         if kind is Simple or kind is Verbatim:
             raw = bytes(reply)
             return raw.decode(self.encoding, self.encoding_errors) if decode else raw
@@ -245,6 +245,23 @@ class Bridge:
             # it answers as if its timeout had passed at once.
             return self.shape(reply.timeout_reply, decode)
         raise TypeError(f"unexpected reply type {kind!r}")
+
+    def shape_list(self, items: list[Reply], decode: bool) -> list[Any]:
+        """``shape`` over a list, with strings, integers and nils inlined."""
+        encoding = self.encoding
+        encoding_errors = self.encoding_errors
+        shape = self.shape
+        out: list[Any] = []
+        append = out.append
+        for item in items:
+            kind = type(item)
+            if kind is bytes or kind is Simple:
+                append(item.decode(encoding, encoding_errors) if decode else bytes(item))
+            elif kind is int or item is None:
+                append(item)
+            else:
+                append(shape(item, decode))
+        return out
 
     def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:
         """Everything ``redis.Redis.parse_response`` does after reading a reply,

@@ -128,25 +128,6 @@ def run_transaction(
     return multi_reply, queued, exec_reply
 
 
-def shape_items(bridge: Bridge, items: list[Reply]) -> list[Any]:
-    """``bridge.shape`` over a list, with strings and integers inlined."""
-    decode = bridge.decode
-    encoding = bridge.encoding
-    encoding_errors = bridge.encoding_errors
-    shape = bridge.shape
-    out: list[Any] = []
-    append = out.append
-    for item in items:
-        kind = type(item)
-        if kind is bytes or kind is Simple:
-            append(item.decode(encoding, encoding_errors) if decode else bytes(item))
-        elif kind is int or item is None:
-            append(item)
-        else:
-            append(shape(item, decode))
-    return out
-
-
 def callbacks_applied(
     callbacks: Mapping[Any, Callable[..., Any]], stack: Sequence[Command], response: list[Any]
 ) -> list[Any]:
@@ -202,7 +183,7 @@ def transaction_replies(
                 pipe.annotate_exception(exc, i + 1, args)
                 errors.append((i, exc))
     if type(exec_reply) is list:
-        response: Any = shape_items(bridge, exec_reply)
+        response: Any = bridge.shape_list(exec_reply, decode)
     else:
         response = bridge.shape(exec_reply, decode)
     if isinstance(response, ResponseError):
