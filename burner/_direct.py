@@ -31,7 +31,7 @@ methods serve redis-py 6.0 and the newest release.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from redis._parsers import helpers as _parser_helpers
@@ -163,6 +163,22 @@ def enc(bridge: Bridge, value: Any) -> bytes:
     return _encode_other(value, bridge.encoding, bridge.encoding_errors)
 
 
+def extend(bridge: Bridge, argv: list[bytes], items: Iterable[Any]) -> list[bytes]:
+    """``argv`` with ``items`` appended, encoded (``enc``, str inlined)."""
+    encoding = bridge.encoding
+    errors = bridge.encoding_errors
+    append = argv.append
+    for item in items:
+        kind = type(item)
+        if kind is bytes:
+            append(item)
+        elif kind is str:
+            append(item.encode(encoding, errors))
+        else:
+            append(enc(bridge, item))
+    return argv
+
+
 def _given(**options: Any) -> dict[str, Any]:
     """Keyword arguments of newer redis-py releases, only those given."""
     return {name: value for name, value in options.items() if value is not None}
@@ -233,7 +249,7 @@ def set(
     argv = [
         b"SET",
         name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-        value if type(value) is bytes else enc(b, value),
+        value.encode(b.encoding, b.encoding_errors) if type(value) is str else enc(b, value),
     ]
     if nx:
         argv.append(b"NX")
@@ -256,7 +272,7 @@ def mget(self: Client, keys: KeysT, *args: EncodableT) -> list[bytes | str | Non
     else:
         return _redis_py_BasicKeyCommands.mget(self, keys, *args)
     argv = [b"MGET"]
-    argv.extend([k if type(k) is bytes else enc(b, k) for k in names])
+    extend(b, argv, names)
     value = call(b, _MGET, argv)
     callback = _dict_get(b.callbacks, "MGET")
     return value if callback is None else callback(value)
@@ -297,9 +313,7 @@ def _keys_command(
     names: tuple[Any, ...],
 ) -> Any:
     b = self._bridge
-    argv = [word]
-    argv.extend([k if type(k) is bytes else enc(b, k) for k in names])
-    value = call(b, handler, argv)
+    value = call(b, handler, extend(b, [word], names))
     callback = _dict_get(b.callbacks, command)
     return value if callback is None else callback(value)
 
@@ -322,7 +336,7 @@ def hget(self: Client, name: KeyT, key: FieldT) -> bytes | str | None:
     argv = [
         b"HGET",
         name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-        key if type(key) is bytes else enc(b, key),
+        key.encode(b.encoding, b.encoding_errors) if type(key) is str else enc(b, key),
     ]
     value = call(b, _HGET, argv)
     callback = _dict_get(b.callbacks, "HGET")
@@ -342,14 +356,14 @@ def hset(
         argv = [
             b"HSET",
             name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-            key if type(key) is bytes else enc(b, key),
-            value if type(value) is bytes else enc(b, value),
+            key.encode(b.encoding, b.encoding_errors) if type(key) is str else enc(b, key),
+            value.encode(b.encoding, b.encoding_errors) if type(value) is str else enc(b, value),
         ]
     elif key is None and mapping and not items:
         argv = [b"HSET", name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
         for field, item in mapping.items():
-            argv.append(field if type(field) is bytes else enc(b, field))
-            argv.append(item if type(item) is bytes else enc(b, item))
+            argv.append(field.encode(b.encoding, b.encoding_errors) if type(field) is str else enc(b, field))
+            argv.append(item.encode(b.encoding, b.encoding_errors) if type(item) is str else enc(b, item))
     else:
         return _redis_py_HashCommands.hset(self, name, key, value, mapping, items)
     result = call(b, _HSET, argv)
@@ -371,8 +385,7 @@ def _key_members(
 ) -> Any:
     b = self._bridge
     argv = [word, name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
-    argv.extend([m if type(m) is bytes else enc(b, m) for m in members])
-    value = call(b, handler, argv)
+    value = call(b, handler, extend(b, argv, members))
     callback = _dict_get(b.callbacks, command)
     return value if callback is None else callback(value)
 
@@ -404,8 +417,8 @@ def zadd(
     b = self._bridge
     argv = [b"ZADD", name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
     for member, score in mapping.items():
-        argv.append(score if type(score) is bytes else enc(b, score))
-        argv.append(member if type(member) is bytes else enc(b, member))
+        argv.append(score.encode(b.encoding, b.encoding_errors) if type(score) is str else enc(b, score))
+        argv.append(member.encode(b.encoding, b.encoding_errors) if type(member) is str else enc(b, member))
     value = call(b, _ZADD, argv)
     callback = _dict_get(b.callbacks, "ZADD")
     return value if callback is None else callback(value)
@@ -486,11 +499,11 @@ def xadd(
     argv = [
         b"XADD",
         name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-        id if type(id) is bytes else enc(b, id),
+        id.encode(b.encoding, b.encoding_errors) if type(id) is str else enc(b, id),
     ]
     for field, item in fields.items():
-        argv.append(field if type(field) is bytes else enc(b, field))
-        argv.append(item if type(item) is bytes else enc(b, item))
+        argv.append(field.encode(b.encoding, b.encoding_errors) if type(field) is str else enc(b, field))
+        argv.append(item.encode(b.encoding, b.encoding_errors) if type(item) is str else enc(b, item))
     value = call(b, _XADD, argv)
     callback = _dict_get(b.callbacks, "XADD")
     return value if callback is None else callback(value)
@@ -537,8 +550,8 @@ def xreadgroup_argv(
     argv = [
         b"XREADGROUP",
         b"GROUP",
-        groupname if type(groupname) is bytes else enc(b, groupname),
-        consumername if type(consumername) is bytes else enc(b, consumername),
+        groupname.encode(b.encoding, b.encoding_errors) if type(groupname) is str else enc(b, groupname),
+        consumername.encode(b.encoding, b.encoding_errors) if type(consumername) is str else enc(b, consumername),
     ]
     if count is not None:
         argv.append(b"COUNT")
@@ -546,8 +559,8 @@ def xreadgroup_argv(
     if noack:
         argv.append(b"NOACK")
     argv.append(b"STREAMS")
-    argv.extend([k if type(k) is bytes else enc(b, k) for k in streams])
-    argv.extend([v if type(v) is bytes else enc(b, v) for v in streams.values()])
+    extend(b, argv, streams)
+    extend(b, argv, streams.values())
     return argv
 
 
@@ -591,7 +604,7 @@ def xack(self: Client, name: KeyT, groupname: GroupT, *ids: StreamIdT) -> int:
 def evalsha(self: Client, sha: str, numkeys: int, *keys_and_args: KeyT | EncodableT) -> Any:
     b = self._bridge
     argv = [b"EVALSHA", enc(b, sha), enc(b, numkeys)]
-    argv.extend([a if type(a) is bytes else enc(b, a) for a in keys_and_args])
+    extend(b, argv, keys_and_args)
     value = call(b, _EVALSHA, argv)
     callback = _dict_get(b.callbacks, "EVALSHA")
     return value if callback is None else callback(value)
