@@ -56,6 +56,8 @@ def parse_id(raw: bytes, missing_seq: int = 0, strict: bool = False) -> StreamID
     if len(raw) > 127:
         raise errors.err(errors.INVALID_STREAM_ID)
     ms_raw, dash, seq_raw = raw.partition(b"-")
+    if dash and ms_raw.isdigit() and seq_raw.isdigit() and len(ms_raw) < 20 and len(seq_raw) < 20:
+        return (int(ms_raw), int(seq_raw))  # the common "<ms>-<seq>" (strtoull reads 0-padding too)
     ms = _u64(ms_raw)
     if ms is None:
         raise errors.err(errors.INVALID_STREAM_ID)
