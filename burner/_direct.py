@@ -31,6 +31,7 @@ methods serve redis-py 6.0 and the newest release.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -38,6 +39,7 @@ from redis._parsers import helpers as _parser_helpers
 from redis.commands.core import (
     BasicKeyCommands,
     HashCommands,
+    ListCommands,
     SetCommands,
     SortedSetCommands,
     StreamCommands,
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
 # overloads are typed on redis-py's client protocols, hence Any here.
 _redis_py_BasicKeyCommands: Any = BasicKeyCommands
 _redis_py_HashCommands: Any = HashCommands
+_redis_py_ListCommands: Any = ListCommands
 _redis_py_SetCommands: Any = SetCommands
 _redis_py_SortedSetCommands: Any = SortedSetCommands
 _redis_py_StreamCommands: Any = StreamCommands
@@ -91,7 +94,7 @@ OK_VALUES = frozenset({b"OK", "OK"})
 
 # The types a reply has after redis-py's stock callbacks. Anything else may
 # be an awaitable from a user-set callback, which the async client awaits.
-PLAIN = frozenset({bytes, str, int, float, bool, type(None), list, dict})
+PLAIN = frozenset({bytes, str, int, float, bool, type(None), list, dict, tuple, builtins.set})
 
 
 def _handler(name: bytes) -> Callable[[Any, list[bytes]], Reply]:
@@ -119,6 +122,24 @@ _EXPIRE = _handler(b"expire")
 _DEL = _handler(b"del")
 _EXISTS = _handler(b"exists")
 _EVALSHA = _handler(b"evalsha")
+_LRANGE = _handler(b"lrange")
+_LLEN = _handler(b"llen")
+_LPUSH = _handler(b"lpush")
+_RPUSH = _handler(b"rpush")
+_LPOP = _handler(b"lpop")
+_RPOP = _handler(b"rpop")
+_ZCARD = _handler(b"zcard")
+_ZSCORE = _handler(b"zscore")
+_SCARD = _handler(b"scard")
+_SMEMBERS = _handler(b"smembers")
+_SREM = _handler(b"srem")
+_HDEL = _handler(b"hdel")
+_HEXISTS = _handler(b"hexists")
+_HLEN = _handler(b"hlen")
+_HINCRBY = _handler(b"hincrby")
+_TTL = _handler(b"ttl")
+_PTTL = _handler(b"pttl")
+_XLEN = _handler(b"xlen")
 
 
 def call(bridge: Bridge, handler: Callable[[Any, list[bytes]], Reply], argv: list[bytes]) -> Any:
@@ -188,7 +209,8 @@ def _given(**options: Any) -> dict[str, Any]:
 HOT = (
     "get", "set", "mget", "incr", "incrby", "expire", "delete", "exists", "hget", "hset",
     "hgetall", "sadd", "sismember", "zadd", "zrangebyscore", "zrem", "xadd", "xreadgroup",
-    "xack", "evalsha",
+    "xack", "evalsha", "lrange", "llen", "lpush", "rpush", "lpop", "rpop", "zcard", "zscore",
+    "scard", "smembers", "srem", "hdel", "hexists", "hlen", "hincrby", "ttl", "pttl", "xlen",
 )
 
 
@@ -609,3 +631,89 @@ def evalsha(self: Client, sha: str, numkeys: int, *keys_and_args: KeyT | Encodab
     callback = _dict_get(b.callbacks, "EVALSHA")
     return value if callback is None else callback(value)
 
+
+# --- simple key commands: redis-py's method is execute_command(NAME, key, *rest) ----
+def lrange(self: Client, name: KeyT, start: int, end: int) -> list[bytes | str]:
+    return _key_members(self, "LRANGE", b"LRANGE", _LRANGE, name, (start, end))
+
+
+def llen(self: Client, name: KeyT) -> int:
+    return _key_members(self, "LLEN", b"LLEN", _LLEN, name, ())
+
+
+def lpush(self: Client, name: KeyT, *values: FieldT) -> int:
+    if not values:
+        return _redis_py_ListCommands.lpush(self, name)
+    return _key_members(self, "LPUSH", b"LPUSH", _LPUSH, name, values)
+
+
+def rpush(self: Client, name: KeyT, *values: FieldT) -> int:
+    if not values:
+        return _redis_py_ListCommands.rpush(self, name)
+    return _key_members(self, "RPUSH", b"RPUSH", _RPUSH, name, values)
+
+
+def lpop(
+    self: Client, name: KeyT, count: int | None = None
+) -> bytes | str | list[bytes | str] | None:
+    rest = () if count is None else (count,)
+    return _key_members(self, "LPOP", b"LPOP", _LPOP, name, rest)
+
+
+def rpop(
+    self: Client, name: KeyT, count: int | None = None
+) -> bytes | str | list[bytes | str] | None:
+    rest = () if count is None else (count,)
+    return _key_members(self, "RPOP", b"RPOP", _RPOP, name, rest)
+
+
+def zcard(self: Client, name: KeyT) -> int:
+    return _key_members(self, "ZCARD", b"ZCARD", _ZCARD, name, ())
+
+
+def zscore(self: Client, name: KeyT, value: EncodableT) -> float | None:
+    return _key_members(self, "ZSCORE", b"ZSCORE", _ZSCORE, name, (value,))
+
+
+def scard(self: Client, name: KeyT) -> int:
+    return _key_members(self, "SCARD", b"SCARD", _SCARD, name, ())
+
+
+def smembers(self: Client, name: KeyT) -> builtins.set[bytes | str]:
+    return _key_members(self, "SMEMBERS", b"SMEMBERS", _SMEMBERS, name, ())
+
+
+def srem(self: Client, name: KeyT, *values: FieldT) -> int:
+    if not values:
+        return _redis_py_SetCommands.srem(self, name)
+    return _key_members(self, "SREM", b"SREM", _SREM, name, values)
+
+
+def hdel(self: Client, name: KeyT, *keys: FieldT) -> int:
+    if not keys:
+        return _redis_py_HashCommands.hdel(self, name)
+    return _key_members(self, "HDEL", b"HDEL", _HDEL, name, keys)
+
+
+def hexists(self: Client, name: KeyT, key: FieldT) -> bool:
+    return _key_members(self, "HEXISTS", b"HEXISTS", _HEXISTS, name, (key,))
+
+
+def hlen(self: Client, name: KeyT) -> int:
+    return _key_members(self, "HLEN", b"HLEN", _HLEN, name, ())
+
+
+def hincrby(self: Client, name: KeyT, key: FieldT, amount: int = 1) -> int:
+    return _key_members(self, "HINCRBY", b"HINCRBY", _HINCRBY, name, (key, amount))
+
+
+def ttl(self: Client, name: KeyT) -> int:
+    return _key_members(self, "TTL", b"TTL", _TTL, name, ())
+
+
+def pttl(self: Client, name: KeyT) -> int:
+    return _key_members(self, "PTTL", b"PTTL", _PTTL, name, ())
+
+
+def xlen(self: Client, name: KeyT) -> int:
+    return _key_members(self, "XLEN", b"XLEN", _XLEN, name, ())

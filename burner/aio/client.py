@@ -7,6 +7,7 @@ asyncio: waits go through anyio, so the client runs under trio too.
 
 from __future__ import annotations
 
+import builtins
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
@@ -240,6 +241,78 @@ class Redis(redis.asyncio.Redis):
     async def evalsha(self, sha: str, numkeys: int, *keys_and_args: KeyT | EncodableT) -> Any:
         value = _direct.evalsha(self, sha, numkeys, *keys_and_args)
         return value if value.__class__ in PLAIN else await settle(value)
+
+    async def lrange(self, name: KeyT, start: int, end: int) -> list[bytes | str]:
+        result = _direct.lrange(self, name, start, end)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def llen(self, name: KeyT) -> int:
+        result = _direct.llen(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def lpush(self, name: KeyT, *values: FieldT) -> int:
+        result = _direct.lpush(self, name, *values)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def rpush(self, name: KeyT, *values: FieldT) -> int:
+        result = _direct.rpush(self, name, *values)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def lpop(self, name: KeyT, count: int | None = None) -> bytes | str | list[bytes | str] | None:
+        result = _direct.lpop(self, name, count)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def rpop(self, name: KeyT, count: int | None = None) -> bytes | str | list[bytes | str] | None:
+        result = _direct.rpop(self, name, count)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def zcard(self, name: KeyT) -> int:
+        result = _direct.zcard(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def zscore(self, name: KeyT, value: EncodableT) -> float | None:
+        result = _direct.zscore(self, name, value)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def scard(self, name: KeyT) -> int:
+        result = _direct.scard(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def smembers(self, name: KeyT) -> builtins.set[bytes | str]:
+        result = _direct.smembers(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def srem(self, name: KeyT, *values: FieldT) -> int:
+        result = _direct.srem(self, name, *values)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def hdel(self, name: KeyT, *keys: FieldT) -> int:
+        result = _direct.hdel(self, name, *keys)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def hexists(self, name: KeyT, key: FieldT) -> bool:
+        result = _direct.hexists(self, name, key)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def hlen(self, name: KeyT) -> int:
+        result = _direct.hlen(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def hincrby(self, name: KeyT, key: FieldT, amount: int = 1) -> int:
+        result = _direct.hincrby(self, name, key, amount)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def ttl(self, name: KeyT) -> int:
+        result = _direct.ttl(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def pttl(self, name: KeyT) -> int:
+        result = _direct.pttl(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
+
+    async def xlen(self, name: KeyT) -> int:
+        result = _direct.xlen(self, name)
+        return result if result.__class__ in PLAIN else await settle(result)
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         """A pipeline whose commands run on this client's Server (see aio/pipeline.py)."""

@@ -73,6 +73,24 @@ class Redis(redis.Redis):
     xreadgroup = _direct.xreadgroup
     xack = _direct.xack
     evalsha = _direct.evalsha
+    lrange = _direct.lrange
+    llen = _direct.llen
+    lpush = _direct.lpush
+    rpush = _direct.rpush
+    lpop = _direct.lpop
+    rpop = _direct.rpop
+    zcard = _direct.zcard
+    zscore = _direct.zscore
+    scard = _direct.scard
+    smembers = _direct.smembers
+    srem = _direct.srem
+    hdel = _direct.hdel
+    hexists = _direct.hexists
+    hlen = _direct.hlen
+    hincrby = _direct.hincrby
+    ttl = _direct.ttl
+    pttl = _direct.pttl
+    xlen = _direct.xlen
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         """A pipeline whose commands run on this client's Server (see sync/pipeline.py)."""

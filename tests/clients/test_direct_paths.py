@@ -119,12 +119,43 @@ CALLS: st.SearchStrategy[Call] = st.one_of(
         st.fixed_dictionaries({}, optional={"count": st.integers(-1, 3), "noack": st.booleans()}),
     ),
     st.tuples(st.just("xack"), st.tuples(KEYS, st.just("g"), IDS), st.just({})),
+    st.tuples(st.just("lrange"), st.tuples(KEYS, st.integers(-3, 3), st.integers(-3, 3)), st.just({})),
+    st.tuples(
+        st.sampled_from(["lpush", "rpush", "srem", "hdel"]),
+        st.tuples(KEYS).flatmap(lambda k: st.lists(VALUES, max_size=3).map(lambda vs: (*k, *vs))),
+        st.just({}),
+    ),
+    st.tuples(
+        st.sampled_from(["lpop", "rpop"]),
+        st.tuples(KEYS),
+        st.fixed_dictionaries({}, optional={"count": st.integers(-1, 3)}),
+    ),
+    st.tuples(
+        st.sampled_from(["llen", "zcard", "scard", "smembers", "hlen", "ttl", "pttl", "xlen"]),
+        st.tuples(KEYS),
+        st.just({}),
+    ),
+    st.tuples(st.sampled_from(["zscore", "hexists"]), st.tuples(KEYS, FIELDS), st.just({})),
+    st.tuples(st.just("hincrby"), st.tuples(KEYS, FIELDS, st.integers(-3, 3)), st.just({})),
     st.tuples(st.just("evalsha"), st.tuples(
         st.sampled_from(["script", "0" * 40]), st.integers(0, 2), KEYS, VALUES
     ), st.just({})),
 )
 
 SCRIPT = "redis.call('INCR', KEYS[1]) return {KEYS[1], ARGV[1], redis.call('GET', KEYS[1])}"
+
+# The same keyspace on both Servers before the calls, so that reads find
+# values of every type (and WRONGTYPE comes up) from the first call.
+SEED: list[tuple[Any, ...]] = [
+    ("SET", "k1", "5"),
+    ("RPUSH", "k2", "a", "b", "c", "d"),
+    ("HSET", "h", "f1", "1", "f2", "x", "f3", "2.5"),
+    ("ZADD", "z", "1", "f1", "2", "f2", "2.5", "f3", "-1", "7"),
+    ("SADD", "s", "v", "1", "abc"),
+    ("XADD", "x", "1-1", "f", "v"),
+    ("XADD", "x", "2-1", "g", "w"),
+    ("EXPIRE", "h", "1000"),
+]
 
 
 def _comparable(value: Any) -> Any:
@@ -154,6 +185,8 @@ def _clients(protocol: int, decode: bool) -> tuple[burner.Redis, burner.Redis, s
     general = burner.Redis(server=Server(clock=clock), protocol=protocol, decode_responses=decode)
     sha = ""
     for r in (direct, general):
+        for command in SEED:
+            r.execute_command(*command)
         r.xgroup_create("x", "g", "0", mkstream=True)
         sha = r.script_load(SCRIPT)
     return direct, general, sha
@@ -188,6 +221,8 @@ async def _run_async(protocol: int, decode: bool, calls: list[Call]) -> None:
     )
     sha = ""
     for r in (direct, general):
+        for command in SEED:
+            await r.execute_command(*command)
         await r.xgroup_create("x", "g", "0", mkstream=True)
         sha = await r.script_load(SCRIPT)
     for name, args, kwargs in calls:
