@@ -247,20 +247,35 @@ class Bridge:
         raise TypeError(f"unexpected reply type {kind!r}")
 
     def shape_list(self, items: list[Reply], decode: bool) -> list[Any]:
-        """``shape`` over a list, with strings, integers and nils inlined."""
+        """``shape`` over a list, with strings, integers, nils and nested
+        lists inlined (stream entries are lists of lists of strings). Always
+        a new list: a reply may hold a list the keyspace keeps."""
+        if not decode:
+            out: list[Any] = []
+            append = out.append
+            for item in items:
+                kind = type(item)
+                if kind is bytes or kind is int or item is None:
+                    append(item)
+                elif kind is list:
+                    append(self.shape_list(item, False))
+                else:
+                    append(self.shape(item, False))
+            return out
         encoding = self.encoding
         encoding_errors = self.encoding_errors
-        shape = self.shape
-        out: list[Any] = []
+        out = []
         append = out.append
         for item in items:
             kind = type(item)
             if kind is bytes or kind is Simple:
-                append(item.decode(encoding, encoding_errors) if decode else bytes(item))
+                append(item.decode(encoding, encoding_errors))
             elif kind is int or item is None:
                 append(item)
+            elif kind is list:
+                append(self.shape_list(item, True))
             else:
-                append(shape(item, decode))
+                append(self.shape(item, True))
         return out
 
     def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:
