@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 import redis
@@ -217,21 +218,18 @@ class Bridge:
         if kind is dict:
             if self.resp == 3:
                 out: dict[Any, Any] = {}
+                shape = self.shape
                 for k, v in reply.items():
-                    sk = self.shape(k, decode)
+                    sk = k if type(k) is bytes and not decode else shape(k, decode)
                     if type(sk) is list:
                         sk = tuple(sk)
-                    out[sk] = self.shape(v, decode)
+                    out[sk] = v if type(v) is bytes and not decode else shape(v, decode)
                 return out
-            flat: list[Any] = []
-            for k, v in reply.items():
-                flat.append(self.shape(k, decode))
-                flat.append(self.shape(v, decode))
-            return flat
+            return self.shape_list([*chain.from_iterable(reply.items())], decode)
         if kind is SetReply:
-            return [self.shape(item, decode) for item in reply]
+            return self.shape_list(reply, decode)
         if kind is Pairs:
-            items = [self.shape(item, decode) for item in reply]
+            items = self.shape_list(reply, decode)
             if self.resp == 3:
                 return [items[i : i + 2] for i in range(0, len(items), 2)]
             return items
