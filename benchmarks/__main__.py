@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks.harness import profile, run
+from benchmarks.harness import emit, profile, run
 
 
 def main() -> int:
@@ -40,11 +40,7 @@ def main() -> int:
     repeat = args.repeat or (5 if args.quick else 11)
     target_ms = args.target_ms or (6.0 if args.quick else 20.0)
     table = run(args.ops, args.backends, repeat, target_ms, args.json)
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table)
-    return 0
+    return emit(table, args.out)
 
 
 if __name__ == "__main__":

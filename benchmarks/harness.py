@@ -84,6 +84,15 @@ class Cell:
 Results = dict[str, dict[str, Cell]]  # op name -> backend name -> cell
 
 
+def emit(table: str, out: str) -> int:
+    """Print a finished table, and write it to ``out`` when given."""
+    print(table)
+    if out:
+        with open(out, "w") as fh:
+            fh.write(table)
+    return 0
+
+
 def drive(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine that never suspends (the steps of a sync client)."""
     try:

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import machine
+from benchmarks.harness import emit, machine
 
 FULL = {"strings": 1_000_000, "hashes": 100_000, "stream": 1_000_000, "zset": 1_000_000}
 LABELS = {
@@ -302,11 +302,7 @@ def main() -> int:
     if notes:
         lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
     table = "\n".join(lines) + "\n"
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table)
-    return 0
+    return emit(table, args.out)
 
 
 if __name__ == "__main__":

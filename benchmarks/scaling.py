@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import machine
+from benchmarks.harness import emit, machine
 
 CALLS = 2000
 NAMES = ["ZADD", "ZRANGEBYSCORE LIMIT 10", "XRANGE COUNT 10"]
@@ -102,11 +102,7 @@ def main() -> int:
         cells = [f"{row[n]:.2f} ({row[n] / first[n]:.2f}x)" for n in names]
         lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
     table = "\n".join(lines) + "\n"
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table)
-    return 0
+    return emit(table, args.out)
 
 
 if __name__ == "__main__":
