@@ -314,3 +314,33 @@ def test_direct_paths_wait_for_the_sweep_like_the_general_path() -> None:
     assert message is not None and message["data"] == b"gone"
     assert r.get("gone") is None
     p.close()
+
+
+def test_the_sweep_rearms_after_every_deadline_is_gone() -> None:
+    """With no deadline left the sweep stops reading the clock; a new
+    deadline must bring it back, on the direct and on the general path."""
+    from burner._core.db import NEVER
+
+    clock = VirtualClock(1_700_000_000.0)
+    server = Server(clock=clock)
+    r = burner.Redis(server=server)
+    r.config_set("notify-keyspace-events", "Ex")
+    p = r.pubsub()
+    p.subscribe("__keyevent@0__:expired")
+    assert p.get_message(timeout=0) is not None
+    touches: list[Callable[[], Any]] = [
+        lambda: r.exists("other"),
+        lambda: r.execute_command("DBSIZE"),
+        lambda: r.get("x"),
+    ]
+    for round_, touch in enumerate(touches):
+        key = f"gone{round_}"
+        r.set(key, "v", ex=1)
+        assert server.next_sweep_ms != NEVER
+        clock.advance(2)
+        touch()  # any command runs the due sweep
+        message = p.get_message(timeout=0)
+        assert message is not None and message["data"] == key.encode()
+        touch()
+        assert server.next_sweep_ms == NEVER  # nothing left to sweep
+    p.close()
