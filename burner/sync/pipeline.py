@@ -32,7 +32,7 @@ from .._bridge import EMPTY_RESPONSE, Bridge, encode_args
 from .._core.replies import OK, Block, CommandError, Reply, Simple
 from .._core.server import NOT_QUEUED
 from .._core.session import Session
-from .._direct import OK_VALUES, parse_set_result
+from .._direct import parse_set_result
 from ._wait import wait_for_keys
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def callbacks_applied(
             )
         if callback is None:
             append(r)
-        elif callback is parse_set_result and not options and r in OK_VALUES:
+        elif callback is parse_set_result and not options and (r == b"OK" or r == "OK"):
             append(True)  # what redis-py's SET callback makes of +OK
         else:
             append(callback(r, **options))
@@ -243,7 +243,12 @@ def pipeline_replies(
             callback = found[command_name]
         except KeyError:
             callback = found[command_name] = callbacks.get(command_name)
-        append(value if callback is None else callback(value))
+        if callback is None:
+            append(value)
+        elif callback is parse_set_result and (value == b"OK" or value == "OK"):
+            append(True)  # what redis-py's SET callback makes of +OK
+        else:
+            append(callback(value))
     return responses
 
 
