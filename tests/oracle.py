@@ -131,6 +131,25 @@ class Pair:
         assert got == want, f"burner {got} != redis {want}"
         return got.value
 
+    def check_ttl(self, fn: Callable[[redis.Redis], Any], slack: int = 1) -> Any:
+        """Like ``check`` for a TTL: two positive TTLs may differ by ``slack``
+        (the two calls can fall on either side of a rounding boundary); any
+        other outcome must be equal."""
+        got = Outcome.of(lambda: fn(self.burner))
+        want = Outcome.of(lambda: fn(self.real))
+        if (
+            got.error is None
+            and want.error is None
+            and type(got.value) is int
+            and type(want.value) is int
+            and got.value > 0
+            and want.value > 0
+        ):
+            assert abs(got.value - want.value) <= slack, f"burner {got} != redis {want}"
+        else:
+            assert got == want, f"burner {got} != redis {want}"
+        return got.value
+
     def cmd(self, *args: Any, normalize: Normalizer = _identity, **options: Any) -> Any:
         """``execute_command(*args)`` on both; outcomes must be equal."""
         return self.check(lambda r: r.execute_command(*args, **options), normalize)  # type: ignore[no-untyped-call,unused-ignore]
