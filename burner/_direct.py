@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from redis._parsers import helpers as _parser_helpers
@@ -200,6 +201,18 @@ def extend(bridge: Bridge, argv: list[bytes], items: Iterable[Any]) -> list[byte
     return argv
 
 
+def simple(
+    self: Client, command: str, word: bytes, handler: Callable[[Any, list[bytes]], Reply],
+    args: Iterable[Any],
+) -> Any:
+    """A command whose redis-py method is ``execute_command(command, *args)``
+    with no options: its argv, run, shaped, through the client's callback."""
+    b = self._bridge
+    value = call(b, handler, extend(b, [word], args))
+    callback = _dict_get(b.callbacks, command)
+    return value if callback is None else callback(value)
+
+
 def _given(**options: Any) -> dict[str, Any]:
     """Keyword arguments of newer redis-py releases, only those given."""
     return {name: value for name, value in options.items() if value is not None}
@@ -288,28 +301,13 @@ def set(
 
 
 def mget(self: Client, keys: KeysT, *args: EncodableT) -> list[bytes | str | None]:
-    b = self._bridge
-    if type(keys) is list and not args and keys:
-        names: list[Any] = keys
-    else:
+    if type(keys) is not list or args or not keys:
         return _redis_py_BasicKeyCommands.mget(self, keys, *args)
-    argv = [b"MGET"]
-    extend(b, argv, names)
-    value = call(b, _MGET, argv)
-    callback = _dict_get(b.callbacks, "MGET")
-    return value if callback is None else callback(value)
+    return simple(self, "MGET", b"MGET", _MGET, keys)
 
 
 def incrby(self: Client, name: KeyT, amount: int = 1) -> int:
-    b = self._bridge
-    argv = [
-        b"INCRBY",
-        name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-        repr(amount).encode() if type(amount) is int else enc(b, amount),
-    ]
-    value = call(b, _INCRBY, argv)
-    callback = _dict_get(b.callbacks, "INCRBY")
-    return value if callback is None else callback(value)
+    return simple(self, "INCRBY", b"INCRBY", _INCRBY, (name, amount))
 
 
 def expire(
@@ -323,46 +321,24 @@ def expire(
 ) -> bool:
     if type(time) is not int or nx or xx or gt or lt:
         return _redis_py_BasicKeyCommands.expire(self, name, time, nx, xx, gt, lt)
-    b = self._bridge
-    argv = [b"EXPIRE", name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name), repr(time).encode()]
-    value = call(b, _EXPIRE, argv)
-    callback = _dict_get(b.callbacks, "EXPIRE")
-    return value if callback is None else callback(value)
-
-
-def _keys_command(
-    self: Client, command: str, word: bytes, handler: Callable[[Any, list[bytes]], Reply],
-    names: tuple[Any, ...],
-) -> Any:
-    b = self._bridge
-    value = call(b, handler, extend(b, [word], names))
-    callback = _dict_get(b.callbacks, command)
-    return value if callback is None else callback(value)
+    return simple(self, "EXPIRE", b"EXPIRE", _EXPIRE, (name, time))
 
 
 def delete(self: Client, *names: KeyT) -> int:
     if not names:
         return _redis_py_BasicKeyCommands.delete(self)
-    return _keys_command(self, "DEL", b"DEL", _DEL, names)
+    return simple(self, "DEL", b"DEL", _DEL, names)
 
 
 def exists(self: Client, *names: KeyT) -> int:
     if not names:
         return _redis_py_BasicKeyCommands.exists(self)
-    return _keys_command(self, "EXISTS", b"EXISTS", _EXISTS, names)
+    return simple(self, "EXISTS", b"EXISTS", _EXISTS, names)
 
 
 # --- hashes and sets -------------------------------------------------------------------
 def hget(self: Client, name: KeyT, key: FieldT) -> bytes | str | None:
-    b = self._bridge
-    argv = [
-        b"HGET",
-        name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-        key.encode(b.encoding, b.encoding_errors) if type(key) is str else enc(b, key),
-    ]
-    value = call(b, _HGET, argv)
-    callback = _dict_get(b.callbacks, "HGET")
-    return value if callback is None else callback(value)
+    return simple(self, "HGET", b"HGET", _HGET, (name, key))
 
 
 def hset(
@@ -373,53 +349,25 @@ def hset(
     mapping: Mapping[FieldT, EncodableT] | None = None,
     items: Sequence[EncodableT] | None = None,
 ) -> int:
-    b = self._bridge
     if key is not None and value is not None and not mapping and not items:
-        argv = [
-            b"HSET",
-            name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name),
-            key.encode(b.encoding, b.encoding_errors) if type(key) is str else enc(b, key),
-            value.encode(b.encoding, b.encoding_errors) if type(value) is str else enc(b, value),
-        ]
-    elif key is None and mapping and not items:
-        argv = [b"HSET", name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
-        for field, item in mapping.items():
-            argv.append(field.encode(b.encoding, b.encoding_errors) if type(field) is str else enc(b, field))
-            argv.append(item.encode(b.encoding, b.encoding_errors) if type(item) is str else enc(b, item))
-    else:
-        return _redis_py_HashCommands.hset(self, name, key, value, mapping, items)
-    result = call(b, _HSET, argv)
-    callback = _dict_get(b.callbacks, "HSET")
-    return result if callback is None else callback(result)
+        return simple(self, "HSET", b"HSET", _HSET, (name, key, value))
+    if key is None and mapping and not items:
+        return simple(self, "HSET", b"HSET", _HSET, (name, *chain.from_iterable(mapping.items())))
+    return _redis_py_HashCommands.hset(self, name, key, value, mapping, items)
 
 
 def hgetall(self: Client, name: KeyT) -> dict[bytes | str, bytes | str]:
-    b = self._bridge
-    argv = [b"HGETALL", name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
-    value = call(b, _HGETALL, argv)
-    callback = _dict_get(b.callbacks, "HGETALL")
-    return value if callback is None else callback(value)
-
-
-def _key_members(
-    self: Client, command: str, word: bytes, handler: Callable[[Any, list[bytes]], Reply],
-    name: Any, members: tuple[Any, ...],
-) -> Any:
-    b = self._bridge
-    argv = [word, name.encode(b.encoding, b.encoding_errors) if type(name) is str else enc(b, name)]
-    value = call(b, handler, extend(b, argv, members))
-    callback = _dict_get(b.callbacks, command)
-    return value if callback is None else callback(value)
+    return simple(self, "HGETALL", b"HGETALL", _HGETALL, (name,))
 
 
 def sadd(self: Client, name: KeyT, *values: FieldT) -> int:
     if not values:
         return _redis_py_SetCommands.sadd(self, name)
-    return _key_members(self, "SADD", b"SADD", _SADD, name, values)
+    return simple(self, "SADD", b"SADD", _SADD, (name, *values))
 
 
 def sismember(self: Client, name: KeyT, value: str) -> Literal[0] | Literal[1]:
-    return _key_members(self, "SISMEMBER", b"SISMEMBER", _SISMEMBER, name, (value,))
+    return simple(self, "SISMEMBER", b"SISMEMBER", _SISMEMBER, (name, value))
 
 
 # --- sorted sets -------------------------------------------------------------------------
@@ -483,7 +431,7 @@ def zrangebyscore(
 def zrem(self: Client, name: KeyT, *values: FieldT) -> int:
     if not values:
         return _redis_py_SortedSetCommands.zrem(self, name)
-    return _key_members(self, "ZREM", b"ZREM", _ZREM, name, values)
+    return simple(self, "ZREM", b"ZREM", _ZREM, (name, *values))
 
 
 # --- streams -------------------------------------------------------------------------------
@@ -606,7 +554,7 @@ def xreadgroup(
             claim_min_idle_time=claim_min_idle_time, max_count=max_count, max_size=max_size
         )
     argv = xreadgroup_argv(b, groupname, consumername, streams, count, block, noack, newer)
-    if argv is None or (_observability is not None and metrics_on()):
+    if argv is None or metrics_on():
         return _redis_py_StreamCommands.xreadgroup(
             self,
             groupname, consumername, streams, count, block, noack, **newer,
@@ -619,101 +567,96 @@ def xreadgroup(
 def xack(self: Client, name: KeyT, groupname: GroupT, *ids: StreamIdT) -> int:
     if not ids:
         return _redis_py_StreamCommands.xack(self, name, groupname)
-    return _key_members(self, "XACK", b"XACK", _XACK, name, (groupname, *ids))
+    return simple(self, "XACK", b"XACK", _XACK, (name, groupname, *ids))
 
 
 # --- scripts ---------------------------------------------------------------------------------
 def evalsha(self: Client, sha: str, numkeys: int, *keys_and_args: KeyT | EncodableT) -> Any:
-    b = self._bridge
-    argv = [b"EVALSHA", enc(b, sha), enc(b, numkeys)]
-    extend(b, argv, keys_and_args)
-    value = call(b, _EVALSHA, argv)
-    callback = _dict_get(b.callbacks, "EVALSHA")
-    return value if callback is None else callback(value)
+    return simple(self, "EVALSHA", b"EVALSHA", _EVALSHA, (sha, numkeys, *keys_and_args))
 
 
 # --- simple key commands: redis-py's method is execute_command(NAME, key, *rest) ----
 def lrange(self: Client, name: KeyT, start: int, end: int) -> list[bytes | str]:
-    return _key_members(self, "LRANGE", b"LRANGE", _LRANGE, name, (start, end))
+    return simple(self, "LRANGE", b"LRANGE", _LRANGE, (name, start, end))
 
 
 def llen(self: Client, name: KeyT) -> int:
-    return _key_members(self, "LLEN", b"LLEN", _LLEN, name, ())
+    return simple(self, "LLEN", b"LLEN", _LLEN, (name,))
 
 
 def lpush(self: Client, name: KeyT, *values: FieldT) -> int:
     if not values:
         return _redis_py_ListCommands.lpush(self, name)
-    return _key_members(self, "LPUSH", b"LPUSH", _LPUSH, name, values)
+    return simple(self, "LPUSH", b"LPUSH", _LPUSH, (name, *values))
 
 
 def rpush(self: Client, name: KeyT, *values: FieldT) -> int:
     if not values:
         return _redis_py_ListCommands.rpush(self, name)
-    return _key_members(self, "RPUSH", b"RPUSH", _RPUSH, name, values)
+    return simple(self, "RPUSH", b"RPUSH", _RPUSH, (name, *values))
 
 
 def lpop(
     self: Client, name: KeyT, count: int | None = None
 ) -> bytes | str | list[bytes | str] | None:
     rest = () if count is None else (count,)
-    return _key_members(self, "LPOP", b"LPOP", _LPOP, name, rest)
+    return simple(self, "LPOP", b"LPOP", _LPOP, (name, *rest))
 
 
 def rpop(
     self: Client, name: KeyT, count: int | None = None
 ) -> bytes | str | list[bytes | str] | None:
     rest = () if count is None else (count,)
-    return _key_members(self, "RPOP", b"RPOP", _RPOP, name, rest)
+    return simple(self, "RPOP", b"RPOP", _RPOP, (name, *rest))
 
 
 def zcard(self: Client, name: KeyT) -> int:
-    return _key_members(self, "ZCARD", b"ZCARD", _ZCARD, name, ())
+    return simple(self, "ZCARD", b"ZCARD", _ZCARD, (name,))
 
 
 def zscore(self: Client, name: KeyT, value: EncodableT) -> float | None:
-    return _key_members(self, "ZSCORE", b"ZSCORE", _ZSCORE, name, (value,))
+    return simple(self, "ZSCORE", b"ZSCORE", _ZSCORE, (name, value))
 
 
 def scard(self: Client, name: KeyT) -> int:
-    return _key_members(self, "SCARD", b"SCARD", _SCARD, name, ())
+    return simple(self, "SCARD", b"SCARD", _SCARD, (name,))
 
 
 def smembers(self: Client, name: KeyT) -> builtins.set[bytes | str]:
-    return _key_members(self, "SMEMBERS", b"SMEMBERS", _SMEMBERS, name, ())
+    return simple(self, "SMEMBERS", b"SMEMBERS", _SMEMBERS, (name,))
 
 
 def srem(self: Client, name: KeyT, *values: FieldT) -> int:
     if not values:
         return _redis_py_SetCommands.srem(self, name)
-    return _key_members(self, "SREM", b"SREM", _SREM, name, values)
+    return simple(self, "SREM", b"SREM", _SREM, (name, *values))
 
 
 def hdel(self: Client, name: KeyT, *keys: FieldT) -> int:
     if not keys:
         return _redis_py_HashCommands.hdel(self, name)
-    return _key_members(self, "HDEL", b"HDEL", _HDEL, name, keys)
+    return simple(self, "HDEL", b"HDEL", _HDEL, (name, *keys))
 
 
 def hexists(self: Client, name: KeyT, key: FieldT) -> bool:
-    return _key_members(self, "HEXISTS", b"HEXISTS", _HEXISTS, name, (key,))
+    return simple(self, "HEXISTS", b"HEXISTS", _HEXISTS, (name, key))
 
 
 def hlen(self: Client, name: KeyT) -> int:
-    return _key_members(self, "HLEN", b"HLEN", _HLEN, name, ())
+    return simple(self, "HLEN", b"HLEN", _HLEN, (name,))
 
 
 def hincrby(self: Client, name: KeyT, key: FieldT, amount: int = 1) -> int:
-    return _key_members(self, "HINCRBY", b"HINCRBY", _HINCRBY, name, (key, amount))
+    return simple(self, "HINCRBY", b"HINCRBY", _HINCRBY, (name, key, amount))
 
 
 def ttl(self: Client, name: KeyT) -> int:
-    return _key_members(self, "TTL", b"TTL", _TTL, name, ())
+    return simple(self, "TTL", b"TTL", _TTL, (name,))
 
 
 def pttl(self: Client, name: KeyT) -> int:
-    return _key_members(self, "PTTL", b"PTTL", _PTTL, name, ())
+    return simple(self, "PTTL", b"PTTL", _PTTL, (name,))
 
 
 def xlen(self: Client, name: KeyT) -> int:
-    return _key_members(self, "XLEN", b"XLEN", _XLEN, name, ())
+    return simple(self, "XLEN", b"XLEN", _XLEN, (name,))
