@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 import redis
 from redis._parsers import BaseParser
@@ -110,12 +110,14 @@ def _encode_other(value: Any, encoding: str, errors: str) -> bytes:
 _dict_get = dict.get
 
 
-def callback_for(callbacks: dict[Any, Callable[..., Any]], command_name: Any) -> Any:
-    """``callbacks.get(command_name)`` for redis-py's case-insensitive dict,
-    whose keys are upper case: plain dict lookups, no Python-level method."""
-    callback = _dict_get(callbacks, command_name)
+def callback_for(callbacks: Mapping[Any, Any], command_name: Any) -> Any:
+    """``callbacks.get(command_name)`` for redis-py's case-insensitive dict
+    (a dict subclass whose keys are upper case): plain dict lookups, no
+    Python-level method."""
+    table = cast("dict[Any, Any]", callbacks)
+    callback = _dict_get(table, command_name)
     if callback is None and type(command_name) is str and not command_name.isupper():
-        callback = _dict_get(callbacks, command_name.upper())
+        callback = _dict_get(table, command_name.upper())
     return callback
 
 

@@ -91,7 +91,15 @@ _dict_get = dict.get
 parse_set_result = getattr(_parser_helpers, "_RedisCallbacks", {}).get("SET")
 assert parse_set_result is not None and parse_set_result(b"OK") is True
 assert parse_set_result("OK") is True
-OK_VALUES = frozenset({b"OK", "OK"})
+
+
+def apply_callback(callback: Callable[..., Any], value: Any, options: dict[str, Any]) -> Any:
+    """``callback(value, **options)``; redis-py's own SET callback is not
+    called for a plain +OK, whose answer is known (True, checked above)."""
+    if callback is parse_set_result and not options and (value == b"OK" or value == "OK"):
+        return True
+    return callback(value, **options)
+
 
 # The types a reply has after redis-py's stock callbacks. Anything else may
 # be an awaitable from a user-set callback, which the async client awaits.
@@ -295,9 +303,7 @@ def set(
         argv.append(repr(ex).encode())
     result = call(b, _SET, argv)
     callback = _dict_get(b.callbacks, "SET")
-    if callback is parse_set_result and result in OK_VALUES:
-        return True  # what redis-py's own callback makes of +OK (checked above)
-    return result if callback is None else callback(result)
+    return result if callback is None else apply_callback(callback, result, {})
 
 
 def mget(self: Client, keys: KeysT, *args: EncodableT) -> list[bytes | str | None]:

@@ -28,11 +28,11 @@ import redis.client
 from redis.exceptions import ExecAbortError, ResponseError, WatchError
 from redis.typing import EncodableT, KeyT
 
-from .._bridge import EMPTY_RESPONSE, Bridge, encode_args
+from .._bridge import EMPTY_RESPONSE, Bridge, callback_for, encode_args
 from .._core.replies import OK, Block, CommandError, Reply, Simple
 from .._core.server import NOT_QUEUED
 from .._core.session import Session
-from .._direct import parse_set_result
+from .._direct import apply_callback
 from ._wait import wait_for_keys
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def run_transaction(
 
 
 def callbacks_applied(
-    callbacks: Mapping[Any, Callable[..., Any]], stack: Sequence[Command], response: list[Any]
+    callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any]
 ) -> list[Any]:
     """The end of redis-py's ``_execute_transaction``: each reply that is not
     an error goes through its command's callback, with the command's options.
@@ -147,15 +147,8 @@ def callbacks_applied(
         try:
             callback = found[command_name]
         except KeyError:
-            callback = found[command_name] = (
-                callbacks[command_name] if command_name in callbacks else None
-            )
-        if callback is None:
-            append(r)
-        elif callback is parse_set_result and not options and (r == b"OK" or r == "OK"):
-            append(True)  # what redis-py's SET callback makes of +OK
-        else:
-            append(callback(r, **options))
+            callback = found[command_name] = callback_for(callbacks, command_name)
+        append(r if callback is None else apply_callback(callback, r, options))
     return data
 
 
@@ -205,7 +198,7 @@ def transaction_replies(
 
 def pipeline_replies(
     bridge: Bridge,
-    callbacks: Mapping[Any, Callable[..., Any]],
+    callbacks: Mapping[Any, Any],
     stack: Sequence[Command],
     replies: list[Reply],
 ) -> list[Any]:
@@ -242,13 +235,8 @@ def pipeline_replies(
         try:
             callback = found[command_name]
         except KeyError:
-            callback = found[command_name] = callbacks.get(command_name)
-        if callback is None:
-            append(value)
-        elif callback is parse_set_result and (value == b"OK" or value == "OK"):
-            append(True)  # what redis-py's SET callback makes of +OK
-        else:
-            append(callback(value))
+            callback = found[command_name] = callback_for(callbacks, command_name)
+        append(value if callback is None else apply_callback(callback, value, options))
     return responses
 
 
