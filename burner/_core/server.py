@@ -71,7 +71,7 @@ class Server(ServerState):
                     f"ERR Can't execute '{cmd.full_name}': only (P|S)SUBSCRIBE / "
                     "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
                 )
-        if session.multi and (cmd.parent or cmd).name not in _MULTI_IMMEDIATE:
+        if session.multi and not _runs_at_once(cmd):
             if "no_multi" in cmd.flags:
                 session.multi_error = True
                 return CommandError("ERR Command not allowed inside a transaction")
@@ -81,7 +81,6 @@ class Server(ServerState):
             return cmd.handler(session, argv)  # type: ignore[misc]
         except CommandError as exc:
             return exc
-
 
     def transaction(self, session: Session, argvs: list[list[bytes]]) -> Reply:
         """MULTI, each of ``argvs``, then EXEC, as ``session`` would send them:
@@ -98,12 +97,17 @@ class Server(ServerState):
             if type(found) is CommandError:
                 return NOT_QUEUED
             cmd: registry.Command = found  # type: ignore[assignment]
-            if (cmd.parent or cmd).name in _MULTI_IMMEDIATE or "no_multi" in cmd.flags:
+            if _runs_at_once(cmd) or "no_multi" in cmd.flags:
                 return NOT_QUEUED
             queued.append((cmd, argv))
         session.multi = True
         session.queued = queued
         return _transactions.exec_(session, _EXEC)
+
+
+def _runs_at_once(cmd: registry.Command) -> bool:
+    """Whether ``cmd`` runs immediately even inside MULTI (EXEC, WATCH...)."""
+    return (cmd.parent or cmd).name in _MULTI_IMMEDIATE
 
 
 # What ``Server.transaction`` returns when the commands must go one by one.
