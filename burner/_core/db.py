@@ -77,7 +77,9 @@ class Db:
         return value
 
     def read_typed(self, key: bytes, cls: type[T]) -> T | None:
-        """``get_typed`` for a read: a miss publishes ``keymiss``."""
+        """``get_typed`` for a read: a miss publishes ``keymiss``. The body of
+        ``read`` is repeated here rather than called: this is GET's path, and
+        a call costs a tenth of it."""
         value = self.data.get(key)
         if value is None:
             if self.server.notify_flags & KEY_MISS:
