@@ -31,11 +31,14 @@ NEVER = 1 << 62
 
 
 class Db:
-    __slots__ = ("clock", "data", "deadlines", "expires", "index", "server", "watchers")
+    __slots__ = (
+        "blocking", "clock", "data", "deadlines", "expires", "index", "server", "watchers",
+    )
 
     def __init__(self, server: ServerState, index: int) -> None:
         self.server = server
         self.clock = server.clock
+        self.blocking = server.blocking
         self.index = index
         self.data: dict[bytes, Value] = {}
         self.expires: dict[bytes, int] = {}
@@ -120,7 +123,8 @@ class Db:
         data[key] = value
         if not keep_ttl and self.expires:
             self.expires.pop(key, None)
-        self.modified(key)
+        if self.watchers or self.blocking.queues:  # anyone to tell (most often not)
+            self.modified(key)
         if created and self.server.notify_flags:
             notify(self.server, self, NEW, b"new", key)
 
@@ -186,7 +190,7 @@ class Db:
         if watchers:
             for session in watchers:
                 session.dirty = True
-        blocking = self.server.blocking
+        blocking = self.blocking
         if blocking.queues:
             blocking.signal(self, key)
 
@@ -194,7 +198,7 @@ class Db:
         """A change Redis does not count as touching the key for WATCH (a
         stream's consumer groups, XSETID) but that blocked readers must see
         (a destroyed group, a moved group ID)."""
-        blocking = self.server.blocking
+        blocking = self.blocking
         if blocking.queues:
             blocking.signal(self, key)
 

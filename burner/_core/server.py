@@ -14,7 +14,7 @@ from . import commands as _commands  # noqa: F401  (loads the command table)
 from . import registry
 from .clock import Clock
 from .commands import transactions as _transactions
-from .replies import QUEUED, CommandError, Reply
+from .replies import QUEUED, Block, CommandError, Reply
 from .session import Session
 from .state import ServerState
 
@@ -81,6 +81,49 @@ class Server(ServerState):
             return cmd.handler(session, argv)  # type: ignore[misc]
         except CommandError as exc:
             return exc
+
+    def execute_many(
+        self, session: Session, argvs: list[list[bytes]], replies: list[Reply]
+    ) -> Block | None:
+        """``execute`` for each of ``argvs[len(replies):]`` in turn, appending
+        the replies, up to the first command that must wait: its Block is
+        returned (not appended) and the commands after it have not run.
+
+        This is a pipeline's loop. A command with no subcommands and the right
+        arity, sent while the session is neither in MULTI nor subscribed (the
+        common case, checked again before each command since a command in
+        the batch may change that), goes straight to its handler; that is
+        what ``execute`` would do with it. Anything else goes to ``execute``.
+
+        The command is looked up again only when the name changes: encoders
+        give every SET in a batch the same name object, so ``is`` tells."""
+        table = registry.TABLE
+        execute = self.execute
+        append = replies.append
+        name = handler = None
+        low = high = 0  # the argument counts ``handler`` takes (low > high: none)
+        for i in range(len(replies), len(argvs)):
+            argv = argvs[i]
+            if argv[0] is not name:
+                name = argv[0]
+                cmd = table.get(name)
+                if cmd is None or cmd.subcommands:
+                    low, high = 1, 0
+                else:
+                    handler = cmd.handler
+                    arity = cmd.arity
+                    low, high = (arity, arity) if arity >= 0 else (-arity, 1 << 62)
+            if low <= len(argv) <= high and not session.multi and session.sub is None:
+                try:
+                    reply = handler(session, argv)  # type: ignore[misc]
+                except CommandError as exc:
+                    reply = exc
+            else:
+                reply = execute(session, argv)
+            if reply.__class__ is Block:
+                return reply
+            append(reply)
+        return None
 
     def transaction(self, session: Session, argvs: list[list[bytes]]) -> Reply:
         """MULTI, each of ``argvs``, then EXEC, as ``session`` would send them:

@@ -64,6 +64,8 @@ class ServerState:
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock: Clock = clock if clock is not None else Clock()
+        # Blocked clients (D3): per (db, key) the FIFO of waiters; see blocking.py.
+        self.blocking = Blocking()  # before the databases, which keep a reference
         self.dbs: list[Db] = [Db(self, i) for i in range(NUM_DATABASES)]
         self.config: dict[str, bytes] = dict(DEFAULT_CONFIG)
         self.sessions: dict[int, Session] = {}
@@ -72,8 +74,6 @@ class ServerState:
         self._next_client_id = 1
         self.next_sweep_ms = 0
         self.started_ms = self.clock.ms()
-        # Blocked clients (D3): per (db, key) the FIFO of waiters; see blocking.py.
-        self.blocking = Blocking()
 
     def next_client_id(self) -> int:
         cid = self._next_client_id

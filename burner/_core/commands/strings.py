@@ -109,13 +109,13 @@ def get(s: Session, argv: list[bytes]) -> Reply:
 
 @command("set", -3, "write denyoom", keys=(1, 1, 1), category="string")
 def set_(s: Session, argv: list[bytes]) -> Reply:
+    if len(argv) == 3:
+        s.db.put(argv[1], argv[2])
+        if s.server.notify_flags:
+            notify(s.server, s.db, STRING, b"set", argv[1])
+        return OK
     key, value = argv[1], argv[2]
     db = s.db
-    if len(argv) == 3:
-        db.put(key, value)
-        if s.server.notify_flags:
-            notify(s.server, db, STRING, b"set", key)
-        return OK
     flags, expire = _parse_options(argv, 3, True)
     deadline = _deadline(s, expire, flags, "set") if expire is not None else None
     get_old = flags & _GET
