@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from typing import Any, cast
 
@@ -68,35 +68,92 @@ def wire_protocol(protocol: object) -> int:
 _NAME_WORDS: dict[str, tuple[bytes, ...]] = {}
 
 
-def encode_args(args: tuple[Any, ...], encoding: str, errors: str) -> list[bytes]:
-    first = args[0]
-    out: list[bytes]
-    if type(first) is str:
-        words = _NAME_WORDS.get(first)
+def encode_commands(
+    commands: Iterable[tuple[tuple[Any, ...], Any]],
+    encoding: str,
+    errors: str,
+    skip_empty: bool = False,
+) -> list[list[bytes] | None]:
+    """Each of redis-py's queued ``(args, options)`` as argv, exactly as its
+    serializer would put it on the wire: the command name split into words,
+    str in the client's encoding, numbers by ``repr``, anything else as
+    redis-py's Encoder takes or refuses it (DataError). With ``skip_empty``,
+    a command whose options hold EMPTY_RESPONSE gives None: redis-py's
+    transactions do not send those.
+
+    This is a pipeline's loop, so it is written for speed: one call for the
+    whole stack, and commands of two or three words (GET k, SET k v, HGET h
+    f...) unrolled, since a loop over a slice of their arguments costs more
+    than encoding them. Single commands (``encode_args``) come through here
+    too, so there is one encoder."""
+    utf8 = encoding == "utf-8" and errors == "strict"  # str.encode() is quickest bare
+    argvs: list[list[bytes] | None] = []
+    push = argvs.append
+    words_of = _NAME_WORDS.get
+    for args, options in commands:
+        if skip_empty and options and EMPTY_RESPONSE in options:
+            push(None)
+            continue
+        first = args[0]
+        words = words_of(first) if first.__class__ is str else None
         if words is None:
-            words = tuple(first.encode().split())
-            if len(_NAME_WORDS) < 4096:
-                _NAME_WORDS[first] = words
-        out = [*words]
-    elif isinstance(first, str):
-        out = first.encode().split()
-    elif b" " in first:
-        out = bytes(first).split()
-    else:
-        out = [bytes(first)]
-    append = out.append
-    for i in range(1, len(args)):
-        arg = args[i]
-        kind = type(arg)
-        if kind is bytes:
-            append(arg)
-        elif kind is str:
-            append(arg.encode(encoding, errors))
-        elif kind is int or kind is float:
-            append(repr(arg).encode())
+            words = _name_words(first)
+        argc = len(args)
+        if argc == 3:
+            a = args[1]
+            b = args[2]
+            push([
+                *words,
+                a if a.__class__ is bytes else a.encode() if utf8 and a.__class__ is str
+                else _word(a, encoding, errors),
+                b if b.__class__ is bytes else b.encode() if utf8 and b.__class__ is str
+                else _word(b, encoding, errors),
+            ])
+        elif argc == 2:
+            a = args[1]
+            push([
+                *words,
+                a if a.__class__ is bytes else a.encode() if utf8 and a.__class__ is str
+                else _word(a, encoding, errors),
+            ])
         else:
-            append(_encode_other(arg, encoding, errors))
-    return out
+            out = [*words]
+            append = out.append
+            for a in args[1:]:
+                append(
+                    a if a.__class__ is bytes else a.encode() if utf8 and a.__class__ is str
+                    else _word(a, encoding, errors)
+                )
+            push(out)
+    return argvs
+
+
+def _name_words(name: Any) -> tuple[bytes, ...]:
+    """The argv words of a command name not yet in ``_NAME_WORDS``."""
+    if isinstance(name, str):
+        words = tuple(name.encode().split())
+        if len(_NAME_WORDS) < 4096 and type(name) is str:
+            _NAME_WORDS[name] = words
+        return words
+    if b" " in name:
+        return tuple(bytes(name).split())
+    return (bytes(name),)
+
+
+def _word(arg: Any, encoding: str, errors: str) -> bytes:
+    """One argument that is not bytes (str too, unless the client's codec is
+    utf-8 with strict errors, which ``encode_commands`` handles inline)."""
+    kind = arg.__class__
+    if kind is str:
+        return arg.encode(encoding, errors)  # type: ignore[no-any-return]
+    if kind is int or kind is float:
+        return repr(arg).encode()
+    return _encode_other(arg, encoding, errors)
+
+
+def encode_args(args: tuple[Any, ...], encoding: str, errors: str) -> list[bytes]:
+    """One command's arguments as argv (see ``encode_commands``)."""
+    return encode_commands(((args, None),), encoding, errors)[0]  # type: ignore[return-value]
 
 
 def _encode_other(value: Any, encoding: str, errors: str) -> bytes:
@@ -349,4 +406,4 @@ def _close_session(server: Server, session: Session) -> None:
         server.close_session(session)
 
 
-__all__ = ["Bridge", "attach", "encode_args", "memory_server", "wire_protocol"]
+__all__ = ["Bridge", "attach", "encode_args", "encode_commands", "memory_server", "wire_protocol"]

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import redis.asyncio.client
 from redis.asyncio.client import CommandStackT
-from redis.typing import EncodableT, KeyT
 
 from .._bridge import Bridge
 from .._core.replies import Reply
@@ -23,9 +22,9 @@ from .._core.session import Session
 from .._direct import PLAIN
 from ..sync.pipeline import (
     UNWATCH_COMMANDS,
+    Queue,
     callbacks_applied,
     close_session,
-    encode_stack,
     open_session,
     pipeline_replies,
     run_batch,
@@ -46,7 +45,7 @@ async def settle_all(values: list[Any]) -> None:
             values[i] = await value
 
 
-class Pipeline(redis.asyncio.client.Pipeline):
+class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
     """A drop-in ``redis.asyncio.client.Pipeline`` for ``burner.aio.Redis``."""
 
     def __init__(
@@ -57,21 +56,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
         )
         self._bridge: Bridge = client._bridge
         self._session: Session | None = None
-
-    # Hot commands: the queued entry is exactly what redis-py's method and its
-    # ``pipeline_execute_command`` make, without the argument checks when there
-    # are no options to check. While WATCHing (before MULTI), they run at once.
-    def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
-        if args or kwargs or (self.watching and not self.explicit_transaction):
-            return super().set(name, value, *args, **kwargs)
-        self.command_stack.append((("SET", name, value), {}))  # type: ignore[arg-type,unused-ignore]
-        return self
-
-    def get(self, name: KeyT) -> Any:
-        if self.watching and not self.explicit_transaction:
-            return self.execute_command("GET", name, keys=[name])
-        self.command_stack.append((("GET", name), {"keys": [name]}))  # type: ignore[arg-type,unused-ignore]
-        return self
+        self._start_queue(self._bridge)
 
     def _use_session(self) -> Session:
         session = self._session
@@ -87,7 +72,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
             close_session(self._bridge, session)
 
     async def reset(self) -> None:  # type: ignore[override]
-        self.command_stack = []
+        self._reset_queue()
         self.scripts = set()
         self._drop_session()
         self.watching = False
@@ -134,7 +119,8 @@ class Pipeline(redis.asyncio.client.Pipeline):
 
     async def _run_transaction(self, stack: CommandStackT, raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
-        replies = run_transaction(bridge, self._use_session(), stack)
+        argvs = self._encoded(bridge, skip_empty=True)
+        replies = run_transaction(bridge, self._use_session(), argvs)
         response = transaction_replies(self, bridge, stack, replies, raise_on_error)
         data = callbacks_applied(self.response_callbacks, stack, response)
         await settle_all(data)
@@ -143,7 +129,7 @@ class Pipeline(redis.asyncio.client.Pipeline):
     async def _run_pipeline(self, stack: CommandStackT, raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
         session = self._use_session()
-        argvs = encode_stack(bridge, stack)
+        argvs: list[list[bytes]] = self._encoded(bridge)  # type: ignore[assignment]
         replies: list[Reply] = []
         while True:
             blocked = run_batch(bridge, session, argvs, replies)
@@ -151,13 +137,14 @@ class Pipeline(redis.asyncio.client.Pipeline):
                 break
             # A blocking command waits as on a connection; the rest run after.
             replies.append(await wait_for_keys(bridge, argvs[len(replies)], blocked, session))
-        responses = pipeline_replies(bridge, self.response_callbacks, stack, replies)
-        await settle_all(responses)
+        responses, unusual = pipeline_replies(bridge, self.response_callbacks, stack, replies)
+        if unusual:
+            await settle_all(responses)
         if self.watching:
             for args, _ in stack:
                 if args[0] in UNWATCH_COMMANDS:
                     self.watching = False
-        if raise_on_error:
+        if raise_on_error and unusual:
             self.raise_first_error(stack, responses)
         return responses
 

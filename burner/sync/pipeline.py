@@ -28,11 +28,11 @@ import redis.client
 from redis.exceptions import ExecAbortError, ResponseError, WatchError
 from redis.typing import EncodableT, KeyT
 
-from .._bridge import EMPTY_RESPONSE, Bridge, callback_for, encode_args
+from .._bridge import EMPTY_RESPONSE, Bridge, callback_for, encode_args, encode_commands
 from .._core.replies import OK, Block, CommandError, Reply, Simple
 from .._core.server import NOT_QUEUED
 from .._core.session import Session
-from .._direct import apply_callback
+from .._direct import PLAIN, apply_callback, parse_set_result
 from ._wait import wait_for_keys
 
 if TYPE_CHECKING:
@@ -63,13 +63,6 @@ def close_session(bridge: Bridge, session: Session) -> None:
         bridge.server.close_session(session)
 
 
-def encode_stack(bridge: Bridge, stack: Sequence[Command]) -> list[list[bytes]]:
-    """Every queued command as argv (DataError here, before anything runs)."""
-    encoding = bridge.encoding
-    errors = bridge.encoding_errors
-    return [encode_args(args, encoding, errors) for args, _ in stack]
-
-
 def run_batch(
     bridge: Bridge, session: Session, argvs: list[list[bytes]], replies: list[Reply]
 ) -> Block | None:
@@ -77,16 +70,9 @@ def run_batch(
     replies, up to the first command that must wait: its Block is returned
     (not appended) and the commands after it have not run."""
     server = bridge.server
-    execute = server.execute
-    append = replies.append
     with bridge.lock:
         server.sweep_if_due()
-        for i in range(len(replies), len(argvs)):
-            reply = execute(session, argvs[i])
-            if type(reply) is Block:
-                return reply
-            append(reply)
-    return None
+        return server.execute_many(session, argvs, replies)
 
 
 def run_commands(bridge: Bridge, session: Session, argvs: list[list[bytes]]) -> list[Reply]:
@@ -101,17 +87,12 @@ def run_commands(bridge: Bridge, session: Session, argvs: list[list[bytes]]) -> 
 
 
 def run_transaction(
-    bridge: Bridge, session: Session, stack: Sequence[Command]
+    bridge: Bridge, session: Session, argvs: list[list[bytes] | None]
 ) -> tuple[Reply, list[Reply | None] | None, Reply]:
-    """MULTI, the queued commands, EXEC, in one hold of the mutex: the replies
-    to MULTI, to each command (None where redis-py sends nothing; the whole
-    list None when every one was +QUEUED), and EXEC."""
-    encoding = bridge.encoding
-    errors = bridge.encoding_errors
-    argvs = [
-        None if EMPTY_RESPONSE in options else encode_args(args, encoding, errors)
-        for args, options in stack
-    ]
+    """MULTI, the queued commands (None: one redis-py does not send), EXEC, in
+    one hold of the mutex: the replies to MULTI, to each command (None where
+    nothing was sent; the whole list None when every one was +QUEUED), and
+    EXEC."""
     server = bridge.server
     execute = server.execute
     with bridge.lock:
@@ -201,46 +182,192 @@ def pipeline_replies(
     callbacks: Mapping[Any, Any],
     stack: Sequence[Command],
     replies: list[Reply],
-) -> list[Any]:
+) -> tuple[list[Any], bool]:
     """What redis-py's ``_execute_pipeline`` makes of these replies: each one
-    parsed as ``parse_response`` would, errors in place (not raised).
+    parsed as ``parse_response`` would, errors in place (not raised); and
+    whether any of them is not a plain value (an error, or whatever a user-set
+    callback returned): only then must the caller look for an error to raise
+    or an awaitable to await.
 
     The common case (no options, not an error) is inlined; callbacks are looked
-    up once per command name (redis-py's callback dict upper-cases each key)."""
+    up once per command name (redis-py's callback dict upper-cases each key).
+    A plain SET's +OK becomes True without a call (``apply_callback``'s rule)."""
     decode = bridge.decode
     encoding = bridge.encoding
     encoding_errors = bridge.encoding_errors
     shape = bridge.shape
     finish = bridge.finish
+    plain = PLAIN
+    unusual = False
     found: dict[Any, Callable[..., Any] | None] = {}
+    command_name = callback = None
     responses: list[Any] = []
     append = responses.append
     for (args, options), reply in zip(stack, replies):
-        command_name = args[0]
-        kind = type(reply)
+        kind = reply.__class__
         if options and len(options) == 1 and "keys" in options:
             options.pop("keys")  # as parse_response does; the rest is the fast path
         if options or kind is CommandError:
             try:
-                append(finish(command_name, reply, options))
+                value: Any = finish(args[0], reply, options)
             except ResponseError as exc:
-                append(exc)
+                value = exc
+            if value.__class__ not in plain:
+                unusual = True
+            append(value)
             continue
-        if kind is bytes or kind is Simple:
-            value: Any = reply.decode(encoding, encoding_errors) if decode else bytes(reply)
+        if args[0] is not command_name:  # (redis-py's methods pass one str object per name)
+            command_name = args[0]
+            try:
+                callback = found[command_name]
+            except KeyError:
+                callback = found[command_name] = callback_for(callbacks, command_name)
+        if kind is Simple:
+            if reply is OK and callback is parse_set_result:
+                append(True)
+                continue
+            value = reply.decode(encoding, encoding_errors) if decode else bytes(reply)
+        elif kind is bytes:
+            value = reply.decode(encoding, encoding_errors) if decode else reply
         elif kind is int or reply is None:
             value = reply
         else:
             value = shape(reply, decode)
-        try:
-            callback = found[command_name]
-        except KeyError:
-            callback = found[command_name] = callback_for(callbacks, command_name)
-        append(value if callback is None else apply_callback(callback, value, options))
-    return responses
+        if callback is not None:
+            value = callback(value)
+            if value.__class__ not in plain:
+                unusual = True
+        append(value)
+    return responses, unusual
 
 
-class Pipeline(redis.client.Pipeline):
+# SET and GET as the encoder spells them: one object per word for every
+# command of that name (Server.execute_many looks a command up again only when
+# the name object changes).
+_SET_WORD = encode_args(("SET",), "utf-8", "strict")[0]
+_GET_WORD = encode_args(("GET",), "utf-8", "strict")[0]
+
+
+class Stack(list):  # type: ignore[type-arg]
+    """A pipeline's ``command_stack``: a list that notes (``edited``) every
+    change made to it other than an append, so that ``Queue._encoded`` can tell
+    whether the argvs encoded while queuing still match it."""
+
+    __slots__ = ("edited",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edited = False
+
+
+def _noting(name: str) -> Callable[..., Any]:
+    change = getattr(list, name)
+
+    def edit(self: Stack, *args: Any, **kwargs: Any) -> Any:
+        self.edited = True
+        return change(self, *args, **kwargs)
+
+    edit.__name__ = name
+    return edit
+
+
+for _name in (
+    "__delitem__", "__iadd__", "__imul__", "__setitem__",
+    "clear", "extend", "insert", "pop", "remove", "reverse", "sort",
+):
+    setattr(Stack, _name, _noting(_name))
+
+
+class Queue:
+    """The queuing side both pipelines share (sync and asyncio).
+
+    ``set`` and ``get`` queue exactly the entry redis-py's methods and its
+    ``pipeline_execute_command`` make, without the argument checks when there
+    are no options to check; while WATCHing (before MULTI) they run at once.
+
+    ``_argvs`` runs alongside ``command_stack``: a plain SET or GET of str or
+    bytes is encoded as it is queued, which saves ``execute`` a pass over the
+    stack. That is safe: str and bytes cannot change before ``execute``, and
+    for a client whose codec is utf-8 with strict errors (the only one this
+    is done for) it is exactly ``encode_commands``'s encoding. Everything else
+    is None there and is encoded by ``execute``; so is a str that fails to
+    encode, which then raises as redis-py would. If the stack was changed
+    other than through these methods (``Stack.edited``, or lengths that
+    differ), ``execute`` encodes the whole stack instead."""
+
+    command_stack: list[Command]
+    watching: bool
+    explicit_transaction: bool
+    _argvs: list[list[bytes] | None]
+    _utf8: bool
+
+    def _start_queue(self, bridge: Bridge) -> None:
+        self.command_stack = Stack()
+        self._argvs = []
+        self._utf8 = bridge.encoding == "utf-8" and bridge.encoding_errors == "strict"
+
+    def pipeline_execute_command(self, *args: Any, **options: Any) -> Any:
+        self.command_stack.append((args, options))
+        self._argvs.append(None)
+        return self
+
+    def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or (self.watching and not self.explicit_transaction):
+            return super().set(name, value, *args, **kwargs)  # type: ignore[misc]
+        self.command_stack.append((("SET", name, value), {}))
+        argv = None
+        if self._utf8:
+            try:
+                key: Any = name.encode() if name.__class__ is str else name
+                data: Any = value.encode() if value.__class__ is str else value
+            except UnicodeEncodeError:
+                pass  # execute raises it, as redis-py would
+            else:
+                if key.__class__ is bytes and data.__class__ is bytes:
+                    argv = [_SET_WORD, key, data]
+        self._argvs.append(argv)
+        return self
+
+    def get(self, name: KeyT) -> Any:
+        if self.watching and not self.explicit_transaction:
+            return self.execute_command("GET", name, keys=[name])  # type: ignore[attr-defined]
+        self.command_stack.append((("GET", name), {"keys": [name]}))
+        argv = None
+        if self._utf8:
+            try:
+                key: Any = name.encode() if name.__class__ is str else name
+            except UnicodeEncodeError:
+                pass  # execute raises it, as redis-py would
+            else:
+                if key.__class__ is bytes:
+                    argv = [_GET_WORD, key]
+        self._argvs.append(argv)
+        return self
+
+    def _reset_queue(self) -> None:
+        self.command_stack = Stack()
+        self._argvs = []
+
+    def _encoded(self, bridge: Bridge, skip_empty: bool = False) -> list[list[bytes] | None]:
+        """Every queued command as argv (DataError here, before anything runs):
+        what was encoded while queuing, the rest now."""
+        stack = self.command_stack
+        argvs = self._argvs
+        encoding = bridge.encoding
+        errors = bridge.encoding_errors
+        if len(argvs) != len(stack) or stack.__class__ is not Stack or stack.edited:
+            return encode_commands(stack, encoding, errors, skip_empty)
+        if None not in argvs:
+            return argvs
+        argvs = argvs[:]
+        missing = [i for i, argv in enumerate(argvs) if argv is None]
+        encoded = encode_commands([stack[i] for i in missing], encoding, errors, skip_empty)
+        for i, argv in zip(missing, encoded):
+            argvs[i] = argv
+        return argvs
+
+
+class Pipeline(Queue, redis.client.Pipeline):
     """A drop-in ``redis.client.Pipeline`` for ``burner.Redis``."""
 
     def __init__(
@@ -251,21 +378,7 @@ class Pipeline(redis.client.Pipeline):
         )
         self._bridge: Bridge = client._bridge
         self._session: Session | None = None
-
-    # Hot commands: the queued entry is exactly what redis-py's method and its
-    # ``pipeline_execute_command`` make, without the argument checks when there
-    # are no options to check. While WATCHing (before MULTI), they run at once.
-    def set(self, name: KeyT, value: EncodableT, *args: Any, **kwargs: Any) -> Any:
-        if args or kwargs or (self.watching and not self.explicit_transaction):
-            return super().set(name, value, *args, **kwargs)
-        self.command_stack.append((("SET", name, value), {}))  # type: ignore[arg-type,unused-ignore]
-        return self
-
-    def get(self, name: KeyT) -> Any:
-        if self.watching and not self.explicit_transaction:
-            return self.execute_command("GET", name, keys=[name])  # type: ignore[no-untyped-call,unused-ignore]
-        self.command_stack.append((("GET", name), {"keys": [name]}))  # type: ignore[arg-type,unused-ignore]
-        return self
+        self._start_queue(self._bridge)
 
     def _use_session(self) -> Session:
         session = self._session
@@ -274,7 +387,7 @@ class Pipeline(redis.client.Pipeline):
         return session
 
     def reset(self) -> None:  # type: ignore[override]
-        self.command_stack = []
+        self._reset_queue()
         self.scripts = set()
         session = getattr(self, "_session", None)
         if session is not None:
@@ -314,19 +427,21 @@ class Pipeline(redis.client.Pipeline):
 
     def _run_transaction(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
-        replies = run_transaction(bridge, self._use_session(), stack)
+        argvs = self._encoded(bridge, skip_empty=True)
+        replies = run_transaction(bridge, self._use_session(), argvs)
         response = transaction_replies(self, bridge, stack, replies, raise_on_error)
         return callbacks_applied(self.response_callbacks, stack, response)
 
     def _run_pipeline(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
-        replies = run_commands(bridge, self._use_session(), encode_stack(bridge, stack))
-        responses = pipeline_replies(bridge, self.response_callbacks, stack, replies)
+        argvs = self._encoded(bridge)
+        replies = run_commands(bridge, self._use_session(), argvs)  # type: ignore[arg-type]
+        responses, unusual = pipeline_replies(bridge, self.response_callbacks, stack, replies)
         if self.watching:
             for args, _ in stack:
                 if args[0] in UNWATCH_COMMANDS:
                     self.watching = False
-        if raise_on_error:
+        if raise_on_error and unusual:
             self.raise_first_error(stack, responses)  # type: ignore[no-untyped-call,unused-ignore]
         return responses
 
