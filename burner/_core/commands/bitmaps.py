@@ -286,10 +286,10 @@ def _bitfield(s: Session, argv: list[bytes], readonly_command: bool) -> Reply:
         old = _read_field(buf, signed, width, offset)
         if sub == b"set":
             # Redis takes the 64-bit argument as unsigned for an unsigned field.
-            new, failed = _fit(amount if signed else amount & _U64, signed, width, mode)
+            new, failed = _fit(amount if signed else amount & _U64, 0, signed, width, mode)
             reply = old
         else:
-            new, failed = _fit(old + amount, signed, width, mode)
+            new, failed = _fit(old, amount, signed, width, mode)
             reply = new
         if failed:
             out.append(None)
@@ -301,25 +301,54 @@ def _bitfield(s: Session, argv: list[bytes], readonly_command: bool) -> Reply:
     return out
 
 
-def _fit(value: int, signed: bool, width: int, mode: int) -> tuple[int, bool]:
-    """``value`` brought into the field's range by the overflow mode; the flag
-    says FAIL refused it."""
+def _fit(value: int, incr: int, signed: bool, width: int, mode: int) -> tuple[int, bool]:
+    """``value + incr`` brought into the field's range by the overflow mode;
+    the flag says FAIL refused it. (SET passes its argument as ``value`` and
+    0; INCRBY the old value and its increment.)
+
+    For a signed field the direction of an overflow is decided as Redis's
+    checkSignedBitfieldOverflow decides it, with 64-bit wrapping: SET of a
+    value near INT64_MIN in a narrow field saturates to the field's maximum."""
+    total = value + incr
     if signed:
         high = (1 << (width - 1)) - 1
         low = -high - 1
+        if low <= total <= high:
+            return total, False
+        max_incr = _int64(high - value)
+        min_incr = _int64(low - value)
+        above = (
+            value > high
+            or (width != 64 and incr > max_incr)
+            or (value >= 0 and incr > 0 and incr > max_incr)
+        )
+        below = (
+            value < low
+            or (width != 64 and incr < min_incr)
+            or (value < 0 and incr < 0 and incr < min_incr)
+        )
+        if not (above or below):
+            mode = _WRAP  # out of range, yet neither check fires: C keeps the low bits
     else:
         high = (1 << width) - 1
         low = 0
-    if low <= value <= high:
-        return value, False
+        if low <= total <= high:
+            return total, False
+        above = total > high
     if mode == _FAIL:
         return 0, True
     if mode == _SAT:
-        return (high if value > high else low), False
-    wrapped = value & ((1 << width) - 1)
+        return (high if above else low), False
+    wrapped = total & ((1 << width) - 1)
     if signed and wrapped > high:
         wrapped -= 1 << width
     return wrapped, False
+
+
+def _int64(number: int) -> int:
+    """``number`` as C's int64_t arithmetic leaves it (two's complement)."""
+    number &= _U64
+    return number - (1 << 64) if number >> 63 else number
 
 
 def _read_field(value: bytes | bytearray, signed: bool, width: int, offset: int) -> int:

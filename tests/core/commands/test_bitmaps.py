@@ -3,7 +3,10 @@ compared with the real redis-server."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -273,3 +276,34 @@ def _bytes_pair(server: RedisServerProcess) -> Pair:
     if pair is None:
         pair = _PAIRS[server.port] = make_pair(server)
     return pair
+
+
+def _store(client: redis.Redis, value: bytes) -> None:
+    client.set("k", value)
+
+
+@pytest.mark.parametrize("mode", ["SAT", "WRAP", "FAIL"])
+@pytest.mark.parametrize("field", ["i8", "i16", "i63", "i64", "u8", "u63"])
+@pytest.mark.parametrize(
+    "op",
+    [
+        ("SET", "-9223372036854775681"),  # int64 min + 127: Redis's check wraps
+        ("SET", "-9223372036854775808"),
+        ("SET", "-9223372036854743041"),
+        ("SET", "9223372036854775807"),
+        ("SET", "-129"),
+        ("INCRBY", "-9223372036854775808"),
+        ("INCRBY", "9223372036854775807"),
+        ("INCRBY", "-9223372036854775681"),
+    ],
+)
+def test_bitfield_overflow_near_int64_limits(
+    redis_server: RedisServerProcess, mode: str, field: str, op: tuple[str, str]
+) -> None:
+    """Redis decides an overflow's direction with 64-bit arithmetic that can
+    wrap (checkSignedBitfieldOverflow); SAT then saturates the other way."""
+    pair = _bytes_pair(redis_server)
+    for start in (b"", b"\x7f\xff", b"\x80\x00"):
+        pair.both(partial(_store, value=start))
+        pair.cmd("BITFIELD", "k", "OVERFLOW", mode, op[0], field, "0", op[1])
+        raw_get(pair, "k")
