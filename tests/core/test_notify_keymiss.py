@@ -904,6 +904,10 @@ READS = [
 ]
 
 
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
 class KeymissMachine(DifferentialMachine):
     """Random reads and writes over a few keys of every type, with the flags
     changing under them: after every step both subscribers must have received
@@ -940,7 +944,13 @@ class KeymissMachine(DifferentialMachine):
 
     @rule(read=st.sampled_from(READS), key=MKEYS, other=MKEYS)
     def read(self, read: Callable[[bytes, bytes], list[bytes]], key: bytes, other: bytes) -> None:
-        self.check(*read(key, other))
+        argv = read(key, other)
+        # OBJECT REFCOUNT stands for a lookup that stays silent. The count of
+        # a string depends on how Redis built it (APPEND makes "11" a raw
+        # string, SET a shared integer), which burner does not track, so only
+        # its kind (a count, or nil) is compared.
+        normalize = _kind if argv[:2] == [b"OBJECT", b"REFCOUNT"] else None
+        self.check(*argv, normalize=normalize)
 
     @rule(key=MKEYS, value=MVALUES, how=st.sampled_from([[], [b"NX"], [b"XX"], [b"GET"]]))
     def set(self, key: bytes, value: bytes, how: list[bytes]) -> None:
