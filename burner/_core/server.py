@@ -133,16 +133,29 @@ class Server(ServerState):
         and the caller sends them one by one through ``execute``."""
         if session.multi or session.sub is not None:
             return NOT_QUEUED
-        queued = []
+        queued: list[tuple[registry.Command, list[bytes]]] = []
+        append = queued.append
         lookup = registry.lookup
+        name: bytes | None = None
+        cmd: registry.Command | None = None
+        low = high = 0
         for argv in argvs:
-            found = lookup(argv)
-            if type(found) is CommandError:
-                return NOT_QUEUED
-            cmd: registry.Command = found  # type: ignore[assignment]
-            if _runs_at_once(cmd) or "no_multi" in cmd.flags:
-                return NOT_QUEUED
-            queued.append((cmd, argv))
+            # As in execute_many: a plain command is looked up again only
+            # when the name object changes; its arity is checked each time.
+            if argv[0] is not name or not low <= len(argv) <= high:
+                found = lookup(argv)
+                if type(found) is CommandError:
+                    return NOT_QUEUED
+                resolved: registry.Command = found  # type: ignore[assignment]
+                if _runs_at_once(resolved) or "no_multi" in resolved.flags:
+                    return NOT_QUEUED
+                cmd = resolved
+                name = None
+                if resolved.parent is None and not resolved.subcommands:
+                    name = argv[0]
+                    arity = resolved.arity
+                    low, high = (arity, arity) if arity >= 0 else (-arity, 1 << 62)
+            append((cmd, argv))  # type: ignore[arg-type]
         session.multi = True
         session.queued = queued
         return _transactions.exec_(session, _EXEC)

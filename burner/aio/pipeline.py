@@ -23,13 +23,12 @@ from .._direct import PLAIN
 from ..sync.pipeline import (
     UNWATCH_COMMANDS,
     Queue,
-    callbacks_applied,
     close_session,
     open_session,
-    pipeline_replies,
+    replies_applied,
     run_batch,
     run_transaction,
-    transaction_replies,
+    transaction_results,
 )
 from ._wait import wait_for_keys
 
@@ -121,9 +120,9 @@ class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
         bridge = self._bridge
         argvs = self._encoded(bridge, skip_empty=True)
         replies = run_transaction(bridge, self._use_session(), argvs)
-        response = transaction_replies(self, bridge, stack, replies, raise_on_error)
-        data = callbacks_applied(self.response_callbacks, stack, response)
-        await settle_all(data)
+        data, unusual = transaction_results(self, bridge, stack, replies, raise_on_error)
+        if unusual:
+            await settle_all(data)
         return data
 
     async def _run_pipeline(self, stack: CommandStackT, raise_on_error: bool) -> list[Any]:
@@ -137,7 +136,7 @@ class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
                 break
             # A blocking command waits as on a connection; the rest run after.
             replies.append(await wait_for_keys(bridge, argvs[len(replies)], blocked, session))
-        responses, unusual = pipeline_replies(bridge, self.response_callbacks, stack, replies)
+        responses, unusual = replies_applied(bridge, self.response_callbacks, stack, replies)
         if unusual:
             await settle_all(responses)
         if self.watching:

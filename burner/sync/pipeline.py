@@ -15,7 +15,7 @@ Rules:
   annotation and ``raise_on_error`` behaviour.
 - Commands issued between ``watch()`` and ``multi()`` run immediately.
 
-``run_transaction`` and ``transaction_replies`` are shared with the async
+``run_transaction`` and ``transaction_results`` are shared with the async
 pipeline (burner.aio.pipeline), which differs only in awaiting callbacks.
 """
 
@@ -109,40 +109,30 @@ def run_transaction(
     return multi_reply, queued, exec_reply
 
 
-def callbacks_applied(
-    callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any]
-) -> list[Any]:
-    """The end of redis-py's ``_execute_transaction``: each reply that is not
-    an error goes through its command's callback, with the command's options.
-    Callbacks are looked up once per command name."""
-    found: dict[Any, Callable[..., Any] | None] = {}
-    data: list[Any] = []
-    append = data.append
-    for r, (args, options) in zip(response, stack):
-        if isinstance(r, Exception):
-            append(r)
-            continue
-        if options:
-            options.pop("keys", None)
-        command_name = args[0]
-        try:
-            callback = found[command_name]
-        except KeyError:
-            callback = found[command_name] = callback_for(callbacks, command_name)
-        append(r if callback is None else apply_callback(callback, r, options))
-    return data
-
-
-def transaction_replies(
+def transaction_results(
     pipe: Any,
     bridge: Bridge,
     stack: Sequence[Command],
     replies: tuple[Reply, list[Reply | None] | None, Reply],
     raise_on_error: bool,
-) -> list[Any]:
-    """What redis-py's ``_execute_transaction`` makes of these replies, up to
-    (not including) the response callbacks. Sets ``pipe.watching``."""
+) -> tuple[list[Any], bool]:
+    """What redis-py's ``_execute_transaction`` makes of these replies: the
+    results (callbacks applied) and whether any is not a plain value (see
+    ``replies_applied``). Raises what it raises; sets ``pipe.watching``.
+
+    When every command queued cleanly and EXEC's reply holds no error (the
+    common case), nothing can be raised or inserted: one pass shapes each item
+    and applies its callback."""
     multi_reply, queued, exec_reply = replies
+    callbacks = pipe.response_callbacks
+    if (
+        queued is None
+        and type(exec_reply) is list
+        and len(exec_reply) == len(stack)
+        and CommandError not in set(map(type, exec_reply))
+    ):
+        pipe.watching = False
+        return replies_applied(bridge, callbacks, stack, exec_reply, transaction=True)
     decode = bridge.decode
     errors: list[tuple[int, Any]] = []
     if type(multi_reply) is CommandError:
@@ -173,25 +163,48 @@ def transaction_replies(
         raise ResponseError("Wrong number of response items from pipeline execution")
     if raise_on_error:
         pipe.raise_first_error(stack, response)
-    result: list[Any] = response
-    return result
+    # The end of _execute_transaction: each item that is not an error goes
+    # through its command's callback, with the command's options.
+    found: dict[Any, Callable[..., Any] | None] = {}
+    data: list[Any] = []
+    append = data.append
+    for r, (args, options) in zip(response, stack):
+        if isinstance(r, Exception):
+            append(r)
+            continue
+        if options:
+            options.pop("keys", None)
+        command_name = args[0]
+        try:
+            callback = found[command_name]
+        except KeyError:
+            callback = found[command_name] = callback_for(callbacks, command_name)
+        append(r if callback is None else apply_callback(callback, r, options))
+    return data, True
 
 
-def pipeline_replies(
+def replies_applied(
     bridge: Bridge,
     callbacks: Mapping[Any, Any],
     stack: Sequence[Command],
     replies: list[Reply],
+    transaction: bool = False,
 ) -> tuple[list[Any], bool]:
-    """What redis-py's ``_execute_pipeline`` makes of these replies: each one
-    parsed as ``parse_response`` would, errors in place (not raised); and
-    whether any of them is not a plain value (an error, or whatever a user-set
-    callback returned): only then must the caller look for an error to raise
-    or an awaitable to await.
+    """Each reply as redis-py's client hands it over, and whether any of them
+    is not a plain value (an error, or whatever a user-set callback returned):
+    only then must the caller look for an error to raise or an awaitable to
+    await.
 
-    The common case (no options, not an error) is inlined; callbacks are looked
-    up once per command name (redis-py's callback dict upper-cases each key).
-    A plain SET's +OK becomes True without a call (``apply_callback``'s rule)."""
+    For a plain pipeline, what ``_execute_pipeline`` makes of them: each one
+    parsed as ``parse_response`` would (options, NEVER_DECODE and
+    EMPTY_RESPONSE included), errors in place, not raised. For a transaction
+    (``transaction``; EXEC's items, none of them an error), what the end of
+    ``_execute_transaction`` does: the item shaped with the rest of EXEC's
+    reply, then ``callback(item, **options)``.
+
+    The common case is inlined; callbacks are looked up again only when the
+    command name changes (redis-py's callback dict upper-cases each key); a
+    plain SET's +OK becomes True without a call (``apply_callback``'s rule)."""
     decode = bridge.decode
     encoding = bridge.encoding
     encoding_errors = bridge.encoding_errors
@@ -205,17 +218,21 @@ def pipeline_replies(
     append = responses.append
     for (args, options), reply in zip(stack, replies):
         kind = reply.__class__
-        if options and len(options) == 1 and "keys" in options:
-            options.pop("keys")  # as parse_response does; the rest is the fast path
         if options or kind is CommandError:
-            try:
-                value: Any = finish(args[0], reply, options)
-            except ResponseError as exc:
-                value = exc
-            if value.__class__ not in plain:
-                unusual = True
-            append(value)
-            continue
+            if transaction:
+                options.pop("keys", None)  # the rest go to the callback
+            else:
+                if len(options) == 1 and "keys" in options:
+                    options.pop("keys")  # as parse_response does; the rest is the fast path
+                if options or kind is CommandError:
+                    try:
+                        value: Any = finish(args[0], reply, options)
+                    except ResponseError as exc:
+                        value = exc
+                    if value.__class__ not in plain:
+                        unusual = True
+                    append(value)
+                    continue
         if args[0] is not command_name:  # (redis-py's methods pass one str object per name)
             command_name = args[0]
             try:
@@ -223,7 +240,7 @@ def pipeline_replies(
             except KeyError:
                 callback = found[command_name] = callback_for(callbacks, command_name)
         if kind is Simple:
-            if reply is OK and callback is parse_set_result:
+            if reply is OK and callback is parse_set_result and not options:
                 append(True)
                 continue
             value = reply.decode(encoding, encoding_errors) if decode else bytes(reply)
@@ -234,7 +251,7 @@ def pipeline_replies(
         else:
             value = shape(reply, decode)
         if callback is not None:
-            value = callback(value)
+            value = callback(value, **options) if options else callback(value)
             if value.__class__ not in plain:
                 unusual = True
         append(value)
@@ -429,14 +446,13 @@ class Pipeline(Queue, redis.client.Pipeline):
         bridge = self._bridge
         argvs = self._encoded(bridge, skip_empty=True)
         replies = run_transaction(bridge, self._use_session(), argvs)
-        response = transaction_replies(self, bridge, stack, replies, raise_on_error)
-        return callbacks_applied(self.response_callbacks, stack, response)
+        return transaction_results(self, bridge, stack, replies, raise_on_error)[0]
 
     def _run_pipeline(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
         argvs = self._encoded(bridge)
         replies = run_commands(bridge, self._use_session(), argvs)  # type: ignore[arg-type]
-        responses, unusual = pipeline_replies(bridge, self.response_callbacks, stack, replies)
+        responses, unusual = replies_applied(bridge, self.response_callbacks, stack, replies)
         if self.watching:
             for args, _ in stack:
                 if args[0] in UNWATCH_COMMANDS:

@@ -121,11 +121,48 @@ def _keyspace(client: redis.Redis) -> list[Any]:
     return seen
 
 
-def _sync_run(client: redis.Redis, steps: list[Step], transaction: bool, raise_on_error: bool) -> Any:
-    pipe = client.pipeline(transaction=transaction)
-    for step in steps:
-        _queue(pipe, step)
-    return _outcome(lambda: pipe.execute(raise_on_error=raise_on_error))
+# Commands given a callback of the test's own (with ``callbacks``): it notes
+# each call, so the order of calls, their options, and calls that must not
+# happen (a transaction raising its first error runs none) are compared too.
+LOGGED = ("SET", "GET", "INCR", "LPUSH")
+
+
+def _logging_callbacks(client: Any, log: list[Any], awaitable: bool = False) -> None:
+    for name in LOGGED:
+
+        def callback(response: Any, name: str = name, **options: Any) -> Any:
+            log.append((name, _plain(response), sorted(options)))
+            result = (name, response)
+            if not awaitable:
+                return result
+
+            async def later() -> Any:
+                return result
+
+            return later()
+
+        client.set_response_callback(name, callback)
+
+
+def _sync_run(
+    client: redis.Redis,
+    steps: list[Step],
+    transaction: bool,
+    raise_on_error: bool,
+    callbacks: bool = False,
+) -> Any:
+    log: list[Any] = []
+    if callbacks:
+        _logging_callbacks(client, log)
+    try:
+        pipe = client.pipeline(transaction=transaction)
+        for step in steps:
+            _queue(pipe, step)
+        return _outcome(lambda: pipe.execute(raise_on_error=raise_on_error)), log
+    finally:
+        if callbacks:
+            for name in LOGGED:
+                client.response_callbacks.pop(name, None)
 
 
 CONFIGS = [
@@ -160,43 +197,52 @@ def clients(
     steps=st.lists(STEPS, max_size=12),
     transaction=st.booleans(),
     raise_on_error=st.booleans(),
+    callbacks=st.booleans(),
 )
 def test_pipelines_match_redis(
     clients: tuple[redis.Redis, redis.Redis, dict[str, Any]],
     steps: list[Step],
     transaction: bool,
     raise_on_error: bool,
+    callbacks: bool,
 ) -> None:
     fake, real, _ = clients
     for client in (fake, real):
         client.flushall()
         client.set("k1", "0")
-    got = _sync_run(fake, steps, transaction, raise_on_error)
-    want = _sync_run(real, steps, transaction, raise_on_error)
+    got = _sync_run(fake, steps, transaction, raise_on_error, callbacks)
+    want = _sync_run(real, steps, transaction, raise_on_error, callbacks)
     assert got == want, steps
     assert _keyspace(fake) == _keyspace(real), steps
 
 
 async def _async_pipeline(
-    client: Any, steps: list[Step], transaction: bool, raise_on_error: bool
-) -> tuple[str, Any]:
+    client: Any, steps: list[Step], transaction: bool, raise_on_error: bool, callbacks: bool
+) -> tuple[tuple[str, Any], list[Any]]:
     await client.flushall()
     await client.set("k1", "0")
+    log: list[Any] = []
+    if callbacks:
+        _logging_callbacks(client, log, awaitable=True)
     pipe = client.pipeline(transaction=transaction)
     for step in steps:
         _queue(pipe, step)
     try:
-        return ("value", _plain(await pipe.execute(raise_on_error)))
+        return ("value", _plain(await pipe.execute(raise_on_error))), log
     except Exception as exc:
-        return ("error", (type(exc).__name__, str(exc)))
+        return ("error", (type(exc).__name__, str(exc))), log
 
 
 async def _burner_async(
-    kwargs: dict[str, Any], steps: list[Step], transaction: bool, raise_on_error: bool
-) -> tuple[tuple[str, Any], list[Any]]:
+    kwargs: dict[str, Any],
+    steps: list[Step],
+    transaction: bool,
+    raise_on_error: bool,
+    callbacks: bool,
+) -> tuple[tuple[tuple[str, Any], list[Any]], list[Any]]:
     client = burner.aio.Redis(**kwargs)
     try:
-        outcome = await _async_pipeline(client, steps, transaction, raise_on_error)
+        outcome = await _async_pipeline(client, steps, transaction, raise_on_error, callbacks)
         return outcome, _keyspace(burner.Redis(server=client.server, **kwargs))
     finally:
         await client.aclose()
@@ -208,10 +254,11 @@ async def _real_async(
     steps: list[Step],
     transaction: bool,
     raise_on_error: bool,
-) -> tuple[str, Any]:
+    callbacks: bool,
+) -> tuple[tuple[str, Any], list[Any]]:
     client = server.async_client(**kwargs)
     try:
-        return await _async_pipeline(client, steps, transaction, raise_on_error)
+        return await _async_pipeline(client, steps, transaction, raise_on_error, callbacks)
     finally:
         await client.aclose()
 
@@ -227,6 +274,7 @@ async def _real_async(
     steps=st.lists(STEPS, max_size=12),
     transaction=st.booleans(),
     raise_on_error=st.booleans(),
+    callbacks=st.booleans(),
 )
 def test_async_pipelines_match_redis(
     clients: tuple[redis.Redis, redis.Redis, dict[str, Any]],
@@ -235,14 +283,15 @@ def test_async_pipelines_match_redis(
     steps: list[Step],
     transaction: bool,
     raise_on_error: bool,
+    callbacks: bool,
 ) -> None:
     """The async pipeline, under asyncio and trio, against redis-py's asyncio
     pipeline on the real server (whose error annotations differ from the sync
-    one's): the same outcome and keyspace."""
+    one's): the same outcome and keyspace. The callbacks return awaitables,
+    which both must await."""
     _, real, kwargs = clients
-    want = anyio.run(_real_async, redis_server, kwargs, steps, transaction, raise_on_error)
-    got, keyspace = anyio.run(
-        _burner_async, kwargs, steps, transaction, raise_on_error, backend=backend
-    )
+    args = (steps, transaction, raise_on_error, callbacks)
+    want = anyio.run(_real_async, redis_server, kwargs, *args)
+    got, keyspace = anyio.run(_burner_async, kwargs, *args, backend=backend)
     assert got == want, steps
     assert keyspace == _keyspace(real), steps
