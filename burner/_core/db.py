@@ -117,7 +117,8 @@ class Db:
 
     # --- writes --------------------------------------------------------------
     def put(self, key: bytes, value: Value, keep_ttl: bool = False) -> None:
-        """Store ``value`` at ``key`` (the SET rule: any old TTL goes unless kept)."""
+        """Store ``value`` at ``key`` (the SET rule: any old TTL goes unless kept).
+        The plain SET (commands/strings.py) repeats this body: change both."""
         data = self.data
         created = key not in data
         data[key] = value

@@ -183,6 +183,9 @@ def transaction_results(
     return data, True
 
 
+_NOT_A_NAME = object()
+
+
 def replies_applied(
     bridge: Bridge,
     callbacks: Mapping[Any, Any],
@@ -214,9 +217,13 @@ def replies_applied(
     unusual = False
     found: dict[Any, Callable[..., Any] | None] = {}
     command_name = callback = None
+    set_name: Any = _NOT_A_NAME  # a name whose callback is redis-py's SET callback
     responses: list[Any] = []
     append = responses.append
     for (args, options), reply in zip(stack, replies):
+        if reply is OK and args[0] is set_name and not options:
+            append(True)  # the run of plain SETs a pipeline often is
+            continue
         kind = reply.__class__
         if options or kind is CommandError:
             if transaction:
@@ -239,6 +246,8 @@ def replies_applied(
                 callback = found[command_name]
             except KeyError:
                 callback = found[command_name] = callback_for(callbacks, command_name)
+            if callback is parse_set_result:
+                set_name = command_name
         if kind is Simple:
             if reply is OK and callback is parse_set_result and not options:
                 append(True)
