@@ -9,6 +9,7 @@ input and never blocks: a blocking command that cannot proceed returns a Block.
 from __future__ import annotations
 
 import threading
+from itertools import islice
 
 from . import commands as _commands  # noqa: F401  (loads the command table)
 from . import registry
@@ -89,31 +90,41 @@ class Server(ServerState):
         the replies, up to the first command that must wait: its Block is
         returned (not appended) and the commands after it have not run.
 
-        This is a pipeline's loop. A command with no subcommands and the right
-        arity, sent while the session is neither in MULTI nor subscribed (the
-        common case, checked again before each command since a command in
-        the batch may change that), goes straight to its handler; that is
-        what ``execute`` would do with it. Anything else goes to ``execute``.
-
-        The command is looked up again only when the name changes: encoders
-        give every SET in a batch the same name object, so ``is`` tells."""
+        This is a pipeline's loop, and a run of one command (a thousand SETs)
+        is what it mostly sees, so a command is looked up only when the name
+        changes (encoders give every SET in a batch the same name object, so
+        ``is`` tells) and then goes straight to its handler, as ``execute``
+        would send it, when all of these hold:
+        - it has no subcommands, and this argv has the right arity;
+        - when the run began, the session was neither in MULTI nor subscribed;
+        - it is not flagged ``noscript``. Those are the commands that can
+          change the session's mode (MULTI, EXEC, SUBSCRIBE, HELLO, RESET...),
+          so no command of a direct run can change the condition above.
+          (A run of one of those would be safe too, as each is treated the
+          same in either mode, but the rule should not rest on that.)
+        Anything else goes to ``execute``."""
         table = registry.TABLE
         execute = self.execute
         append = replies.append
         name = handler = None
         low = high = 0  # the argument counts ``handler`` takes (low > high: none)
-        for i in range(len(replies), len(argvs)):
-            argv = argvs[i]
+        for argv in islice(argvs, len(replies), None):
             if argv[0] is not name:
                 name = argv[0]
                 cmd = table.get(name)
-                if cmd is None or cmd.subcommands:
+                if (
+                    cmd is None
+                    or cmd.subcommands
+                    or "noscript" in cmd.flags
+                    or session.multi
+                    or session.sub is not None
+                ):
                     low, high = 1, 0
                 else:
                     handler = cmd.handler
                     arity = cmd.arity
                     low, high = (arity, arity) if arity >= 0 else (-arity, 1 << 62)
-            if low <= len(argv) <= high and not session.multi and session.sub is None:
+            if low <= len(argv) <= high:
                 try:
                     reply = handler(session, argv)  # type: ignore[misc]
                 except CommandError as exc:

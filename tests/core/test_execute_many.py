@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,30 @@ def _shown(reply: Reply) -> Any:
 @settings(max_examples=400, deadline=None)
 @given(argvs=st.lists(ARGVS, max_size=30), resp=st.sampled_from([2, 3]))
 def test_execute_many_is_execute_one_by_one(argvs: list[list[bytes]], resp: int) -> None:
+    _compare(argvs, resp)
+
+
+HELLO = b"HELLO"  # one name object, as an encoder gives a run of HELLOs
+
+
+@pytest.mark.parametrize(
+    ("resp", "argvs"),
+    [
+        # A run of one command that changes how the next one is treated: the
+        # second HELLO arrives in a RESP2 subscribed context, where it is refused.
+        (3, [[b"SUBSCRIBE", b"ch"], [HELLO, b"2"], [HELLO, b"2"], [b"GET", b"k"]]),
+        (2, [[b"SUBSCRIBE", b"ch"], [HELLO, b"3"], [HELLO, b"2"], [HELLO, b"2"]]),
+        (2, [[b"MULTI"], [b"SET", b"k", b"v"], [b"SET", b"k", b"w"], [b"EXEC"], [b"GET", b"k"]]),
+        (2, [[b"SET", b"k", b"v"], [b"SET", b"k"], [b"SET", b"k", b"w", b"XX"], [b"GET", b"k"]]),
+        (3, [[b"UNSUBSCRIBE"], [b"UNSUBSCRIBE"], [b"SUBSCRIBE", b"a"], [b"UNSUBSCRIBE", b"a"],
+             [b"GET", b"k"]]),
+    ],
+)
+def test_execute_many_runs_that_change_the_session(resp: int, argvs: list[list[bytes]]) -> None:
+    _compare(argvs, resp)
+
+
+def _compare(argvs: list[list[bytes]], resp: int) -> None:
     clock = VirtualClock(1_700_000_000.0)
     many, single = Server(clock=clock), Server(clock=clock)
     a, b = many.new_session(resp), single.new_session(resp)
