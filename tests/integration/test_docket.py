@@ -211,15 +211,21 @@ async def test_progress_reporting(docket: Docket) -> None:
     execution = await docket.add(report, key="with-progress")()
     async with _worker(docket) as worker:
         runner = asyncio.create_task(worker.run_until_finished())
-        for _ in range(200):
-            await execution.sync()
-            if execution.progress.current == 3:
-                break
-            await asyncio.sleep(0.02)
-        assert (execution.progress.current, execution.progress.total) == (3, 10)
-        assert execution.progress.message == "three done"
-        release.set()
-        await runner
+        try:
+            # Up to 30 s for the worker to report (a busy machine is slow);
+            # the task is released whatever happens, so that a failure here
+            # fails the test instead of leaving the worker waiting for it.
+            deadline = asyncio.get_running_loop().time() + 30
+            while asyncio.get_running_loop().time() < deadline:
+                await execution.sync()
+                if execution.progress.current == 3:
+                    break
+                await asyncio.sleep(0.02)
+            assert (execution.progress.current, execution.progress.total) == (3, 10)
+            assert execution.progress.message == "three done"
+        finally:
+            release.set()
+            await runner
 
 
 async def test_several_workers_share_the_work(docket: Docket) -> None:
