@@ -44,6 +44,9 @@ async def settle_all(values: list[Any]) -> None:
             values[i] = await value
 
 
+# (The ignore: with two bases, mypy compares the whole of redis-py's asyncio
+# pipeline with itself and reports its own command_info mismatch between
+# AsyncManagementCommands and ModuleCommands; nothing of burner's.)
 class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
     """A drop-in ``redis.asyncio.client.Pipeline`` for ``burner.aio.Redis``."""
 

@@ -279,11 +279,7 @@ class Stack(list):  # type: ignore[type-arg]
     change made to it other than an append, so that ``Queue._encoded`` can tell
     whether the argvs encoded while queuing still match it."""
 
-    __slots__ = ("edited",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.edited = False
+    edited = False  # (a class default: a copy of a Stack starts unedited too)
 
 
 def _noting(name: str) -> Callable[..., Any]:
