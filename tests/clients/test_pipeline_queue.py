@@ -187,18 +187,26 @@ def clients(
         fake.close()
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-    database=None,
-)
-@given(
+def _examples(count: int) -> settings:
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+        database=None,
+    )
+
+
+# What a test is given: the steps, and how the pipeline is run.
+PIPELINES = given(
     steps=st.lists(STEPS, max_size=12),
     transaction=st.booleans(),
     raise_on_error=st.booleans(),
     callbacks=st.booleans(),
 )
+
+
+@_examples(150)
+@PIPELINES
 def test_pipelines_match_redis(
     clients: tuple[redis.Redis, redis.Redis, dict[str, Any]],
     steps: list[Step],
@@ -264,18 +272,8 @@ async def _real_async(
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-    database=None,
-)
-@given(
-    steps=st.lists(STEPS, max_size=12),
-    transaction=st.booleans(),
-    raise_on_error=st.booleans(),
-    callbacks=st.booleans(),
-)
+@_examples(60)
+@PIPELINES
 def test_async_pipelines_match_redis(
     clients: tuple[redis.Redis, redis.Redis, dict[str, Any]],
     redis_server: RedisServerProcess,
