@@ -169,6 +169,10 @@ CONFIGS = [
     pytest.param({"protocol": 2, "decode_responses": False}, id="resp2-bytes"),
     pytest.param({"protocol": 3, "decode_responses": True}, id="resp3-str"),
     pytest.param({"protocol": 2, "decode_responses": True}, id="resp2-str"),
+    # (not utf-8: nothing is encoded while queuing, all of it at execute)
+    pytest.param(
+        {"protocol": 2, "decode_responses": True, "encoding": "latin-1"}, id="resp2-latin1"
+    ),
 ]
 
 
