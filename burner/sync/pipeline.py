@@ -122,11 +122,14 @@ def transaction_results(
 
     When every command queued cleanly and EXEC's reply holds no error (the
     common case), nothing can be raised or inserted: one pass shapes each item
-    and applies its callback."""
+    and applies its callback. Not when replies are decoded, though: redis-py
+    decodes the whole EXEC reply before any callback runs, so an item that
+    does not decode must raise before the callbacks of the items before it."""
     multi_reply, queued, exec_reply = replies
     callbacks = pipe.response_callbacks
     if (
         queued is None
+        and not bridge.decode
         and type(exec_reply) is list
         and len(exec_reply) == len(stack)
         and CommandError not in set(map(type, exec_reply))
