@@ -122,21 +122,23 @@ def transaction_results(
 
     When every command queued cleanly and EXEC's reply holds no error (the
     common case), nothing can be raised or inserted: one pass shapes each item
-    and applies its callback. Not when replies are decoded, though: redis-py
-    decodes the whole EXEC reply before any callback runs, so an item that
-    does not decode must raise before the callbacks of the items before it."""
+    and applies its callback. When replies are decoded it takes two passes, as
+    redis-py decodes the whole EXEC reply before any callback runs: an item
+    that does not decode must raise before the callbacks of the items before
+    it."""
     multi_reply, queued, exec_reply = replies
     callbacks = pipe.response_callbacks
+    decode = bridge.decode
     if (
         queued is None
-        and not bridge.decode
         and type(exec_reply) is list
         and len(exec_reply) == len(stack)
         and CommandError not in set(map(type, exec_reply))
     ):
         pipe.watching = False
-        return replies_applied(bridge, callbacks, stack, exec_reply, transaction=True)
-    decode = bridge.decode
+        if not decode:
+            return replies_applied(bridge, callbacks, stack, exec_reply, transaction=True)
+        return callbacks_applied(callbacks, stack, bridge.shape_list(exec_reply, True))
     errors: list[tuple[int, Any]] = []
     if type(multi_reply) is CommandError:
         errors.append((0, bridge.shape(multi_reply, decode)))
@@ -166,24 +168,41 @@ def transaction_results(
         raise ResponseError("Wrong number of response items from pipeline execution")
     if raise_on_error:
         pipe.raise_first_error(stack, response)
-    # The end of _execute_transaction: each item that is not an error goes
-    # through its command's callback, with the command's options.
+    return callbacks_applied(callbacks, stack, response)
+
+
+def callbacks_applied(
+    callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any]
+) -> tuple[list[Any], bool]:
+    """The end of redis-py's ``_execute_transaction``: each item of the parsed
+    EXEC reply that is not an error goes through its command's callback, with
+    the command's options. Also whether any result is not a plain value (see
+    ``replies_applied``)."""
+    plain = PLAIN
+    unusual = False
     found: dict[Any, Callable[..., Any] | None] = {}
+    command_name = callback = None
     data: list[Any] = []
     append = data.append
     for r, (args, options) in zip(response, stack):
         if isinstance(r, Exception):
             append(r)
+            unusual = True
             continue
         if options:
             options.pop("keys", None)
-        command_name = args[0]
-        try:
-            callback = found[command_name]
-        except KeyError:
-            callback = found[command_name] = callback_for(callbacks, command_name)
-        append(r if callback is None else apply_callback(callback, r, options))
-    return data, True
+        if args[0] is not command_name:  # (redis-py's methods pass one str object per name)
+            command_name = args[0]
+            try:
+                callback = found[command_name]
+            except KeyError:
+                callback = found[command_name] = callback_for(callbacks, command_name)
+        if callback is not None:
+            r = apply_callback(callback, r, options)
+            if r.__class__ not in plain:
+                unusual = True
+        append(r)
+    return data, unusual
 
 
 _NOT_A_NAME = object()
