@@ -171,6 +171,17 @@ def transaction_results(
     return callbacks_applied(callbacks, stack, response)
 
 
+def _callback(
+    found: dict[Any, Callable[..., Any] | None], callbacks: Mapping[Any, Any], name: Any
+) -> Callable[..., Any] | None:
+    """``name``'s callback, looked up once per batch (``found`` keeps them)."""
+    try:
+        return found[name]
+    except KeyError:
+        callback = found[name] = callback_for(callbacks, name)
+        return callback  # type: ignore[no-any-return]
+
+
 def callbacks_applied(
     callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any]
 ) -> tuple[list[Any], bool]:
@@ -193,10 +204,7 @@ def callbacks_applied(
             options.pop("keys", None)
         if args[0] is not command_name:  # (redis-py's methods pass one str object per name)
             command_name = args[0]
-            try:
-                callback = found[command_name]
-            except KeyError:
-                callback = found[command_name] = callback_for(callbacks, command_name)
+            callback = _callback(found, callbacks, command_name)
         if callback is not None:
             r = apply_callback(callback, r, options)
             if r.__class__ not in plain:
@@ -264,10 +272,7 @@ def replies_applied(
                     continue
         if args[0] is not command_name:  # (redis-py's methods pass one str object per name)
             command_name = args[0]
-            try:
-                callback = found[command_name]
-            except KeyError:
-                callback = found[command_name] = callback_for(callbacks, command_name)
+            callback = _callback(found, callbacks, command_name)
             if callback is parse_set_result:
                 set_name = command_name
         if kind is Simple:

@@ -191,6 +191,12 @@ def clients(
         fake.close()
 
 
+def _fresh(*clients: redis.Redis) -> None:
+    for client in clients:
+        client.flushall()
+        client.set("k1", "0")
+
+
 def _examples(count: int) -> settings:
     return settings(
         max_examples=count,
@@ -219,9 +225,7 @@ def test_pipelines_match_redis(
     callbacks: bool,
 ) -> None:
     fake, real, _ = clients
-    for client in (fake, real):
-        client.flushall()
-        client.set("k1", "0")
+    _fresh(fake, real)
     got = _sync_run(fake, steps, transaction, raise_on_error, callbacks)
     want = _sync_run(real, steps, transaction, raise_on_error, callbacks)
     assert got == want, steps
@@ -244,9 +248,7 @@ def test_fixed_pipelines_match_redis(
     transaction: bool,
 ) -> None:
     fake, real, _ = clients
-    for client in (fake, real):
-        client.flushall()
-        client.set("k1", "0")
+    _fresh(fake, real)
     for raise_on_error in (True, False):
         got = _sync_run(fake, steps, transaction, raise_on_error, callbacks=True)
         want = _sync_run(real, steps, transaction, raise_on_error, callbacks=True)
