@@ -123,7 +123,12 @@ class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
         bridge = self._bridge
         argvs = self._encoded(bridge, skip_empty=True)
         replies = run_transaction(bridge, self._use_session(), argvs)
-        data, unusual = transaction_results(self, bridge, stack, replies, raise_on_error)
+        data: list[Any] = []
+        try:
+            unusual = transaction_results(self, bridge, stack, replies, raise_on_error, data)
+        except BaseException:
+            await settle_all(data)  # what redis-py had awaited before the error
+            raise
         if unusual:
             await settle_all(data)
         return data
@@ -139,7 +144,12 @@ class Pipeline(Queue, redis.asyncio.client.Pipeline):  # type: ignore[misc]
                 break
             # A blocking command waits as on a connection; the rest run after.
             replies.append(await wait_for_keys(bridge, argvs[len(replies)], blocked, session))
-        responses, unusual = replies_applied(bridge, self.response_callbacks, stack, replies)
+        responses: list[Any] = []
+        try:
+            unusual = replies_applied(bridge, self.response_callbacks, stack, replies, responses)
+        except BaseException:
+            await settle_all(responses)  # what redis-py had awaited before the error
+            raise
         if unusual:
             await settle_all(responses)
         if self.watching:

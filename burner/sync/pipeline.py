@@ -115,10 +115,12 @@ def transaction_results(
     stack: Sequence[Command],
     replies: tuple[Reply, list[Reply | None] | None, Reply],
     raise_on_error: bool,
-) -> tuple[list[Any], bool]:
+    out: list[Any],
+) -> bool:
     """What redis-py's ``_execute_transaction`` makes of these replies: the
-    results (callbacks applied) and whether any is not a plain value (see
-    ``replies_applied``). Raises what it raises; sets ``pipe.watching``.
+    results (callbacks applied), appended to ``out``, and whether any is not a
+    plain value (see ``replies_applied``). Raises what it raises; sets
+    ``pipe.watching``.
 
     When every command queued cleanly and EXEC's reply holds no error (the
     common case), nothing can be raised or inserted: one pass shapes each item
@@ -137,8 +139,8 @@ def transaction_results(
     ):
         pipe.watching = False
         if not decode:
-            return replies_applied(bridge, callbacks, stack, exec_reply, transaction=True)
-        return callbacks_applied(callbacks, stack, bridge.shape_list(exec_reply, True))
+            return replies_applied(bridge, callbacks, stack, exec_reply, out, transaction=True)
+        return callbacks_applied(callbacks, stack, bridge.shape_list(exec_reply, True), out)
     errors: list[tuple[int, Any]] = []
     if type(multi_reply) is CommandError:
         errors.append((0, bridge.shape(multi_reply, decode)))
@@ -168,7 +170,7 @@ def transaction_results(
         raise ResponseError("Wrong number of response items from pipeline execution")
     if raise_on_error:
         pipe.raise_first_error(stack, response)
-    return callbacks_applied(callbacks, stack, response)
+    return callbacks_applied(callbacks, stack, response, out)
 
 
 def _callback(
@@ -183,18 +185,17 @@ def _callback(
 
 
 def callbacks_applied(
-    callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any]
-) -> tuple[list[Any], bool]:
+    callbacks: Mapping[Any, Any], stack: Sequence[Command], response: list[Any], out: list[Any]
+) -> bool:
     """The end of redis-py's ``_execute_transaction``: each item of the parsed
     EXEC reply that is not an error goes through its command's callback, with
-    the command's options. Also whether any result is not a plain value (see
-    ``replies_applied``)."""
+    the command's options, and is appended to ``out``. Returns whether any
+    result is not a plain value (see ``replies_applied``)."""
     plain = PLAIN
     unusual = False
     found: dict[Any, Callable[..., Any] | None] = {}
     command_name = callback = None
-    data: list[Any] = []
-    append = data.append
+    append = out.append
     for r, (args, options) in zip(response, stack):
         if isinstance(r, Exception):
             append(r)
@@ -210,7 +211,7 @@ def callbacks_applied(
             if r.__class__ not in plain:
                 unusual = True
         append(r)
-    return data, unusual
+    return unusual
 
 
 _NOT_A_NAME = object()
@@ -221,12 +222,14 @@ def replies_applied(
     callbacks: Mapping[Any, Any],
     stack: Sequence[Command],
     replies: list[Reply],
+    out: list[Any],
     transaction: bool = False,
-) -> tuple[list[Any], bool]:
-    """Each reply as redis-py's client hands it over, and whether any of them
-    is not a plain value (an error, or whatever a user-set callback returned):
-    only then must the caller look for an error to raise or an awaitable to
-    await.
+) -> bool:
+    """Each reply as redis-py's client hands it over, appended to ``out``;
+    returns whether any of them is not a plain value (an error, or whatever a
+    user-set callback returned): only then must the caller look for an error
+    to raise or an awaitable to await. (``out`` is the caller's, so that
+    what was made before an exception can still be awaited.)
 
     For a plain pipeline, what ``_execute_pipeline`` makes of them: each one
     parsed as ``parse_response`` would (options, NEVER_DECODE and
@@ -248,8 +251,7 @@ def replies_applied(
     found: dict[Any, Callable[..., Any] | None] = {}
     command_name = callback = None
     set_name: Any = _NOT_A_NAME  # a name whose callback is redis-py's SET callback
-    responses: list[Any] = []
-    append = responses.append
+    append = out.append
     for (args, options), reply in zip(stack, replies):
         if reply is OK and args[0] is set_name and not options:
             append(True)  # the run of plain SETs a pipeline often is
@@ -291,7 +293,7 @@ def replies_applied(
             if value.__class__ not in plain:
                 unusual = True
         append(value)
-    return responses, unusual
+    return unusual
 
 
 # SET and GET as the encoder spells them: one object per word for every
@@ -478,13 +480,16 @@ class Pipeline(Queue, redis.client.Pipeline):
         bridge = self._bridge
         argvs = self._encoded(bridge, skip_empty=True)
         replies = run_transaction(bridge, self._use_session(), argvs)
-        return transaction_results(self, bridge, stack, replies, raise_on_error)[0]
+        data: list[Any] = []
+        transaction_results(self, bridge, stack, replies, raise_on_error, data)
+        return data
 
     def _run_pipeline(self, stack: list[Command], raise_on_error: bool) -> list[Any]:
         bridge = self._bridge
         argvs = self._encoded(bridge)
         replies = run_commands(bridge, self._use_session(), argvs)  # type: ignore[arg-type]
-        responses, unusual = replies_applied(bridge, self.response_callbacks, stack, replies)
+        responses: list[Any] = []
+        unusual = replies_applied(bridge, self.response_callbacks, stack, replies, responses)
         if self.watching:
             for args, _ in stack:
                 if args[0] in UNWATCH_COMMANDS:

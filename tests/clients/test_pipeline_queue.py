@@ -127,16 +127,23 @@ def _keyspace(client: redis.Redis) -> list[Any]:
 LOGGED = ("SET", "GET", "INCR", "LPUSH")
 
 
-def _logging_callbacks(client: Any, log: list[Any], awaitable: bool = False) -> None:
+def _logging_callbacks(
+    client: Any, log: list[Any], awaited: list[Any] | None = None
+) -> None:
+    """With ``awaited``, the callbacks return awaitables, which note in it
+    that they were awaited (redis-py awaits each one as it goes; burner
+    awaits them after the loop, also when the loop raised)."""
     for name in LOGGED:
 
         def callback(response: Any, name: str = name, **options: Any) -> Any:
             log.append((name, _plain(response), sorted(options)))
             result = (name, response)
-            if not awaitable:
+            if awaited is None:
                 return result
+            done = awaited
 
             async def later() -> Any:
+                done.append(repr((name, response)))
                 return result
 
             return later()
@@ -262,15 +269,17 @@ async def _async_pipeline(
     await client.flushall()
     await client.set("k1", "0")
     log: list[Any] = []
+    awaited: list[Any] = []
     if callbacks:
-        _logging_callbacks(client, log, awaitable=True)
+        _logging_callbacks(client, log, awaited)
     pipe = client.pipeline(transaction=transaction)
     for step in steps:
         _queue(pipe, step)
     try:
-        return ("value", _plain(await pipe.execute(raise_on_error))), log
+        outcome: tuple[str, Any] = ("value", _plain(await pipe.execute(raise_on_error)))
     except Exception as exc:
-        return ("error", (type(exc).__name__, str(exc))), log
+        outcome = ("error", (type(exc).__name__, str(exc)))
+    return outcome, [log, sorted(awaited)]
 
 
 async def _burner_async(
@@ -325,3 +334,25 @@ def test_async_pipelines_match_redis(
     got, keyspace = anyio.run(_burner_async, kwargs, *args, backend=backend)
     assert got == want, steps
     assert keyspace == _keyspace(real), steps
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize("transaction", [True, False])
+@pytest.mark.parametrize("steps", FIXED)
+def test_fixed_async_pipelines_match_redis(
+    clients: tuple[redis.Redis, redis.Redis, dict[str, Any]],
+    redis_server: RedisServerProcess,
+    backend: str,
+    steps: list[Step],
+    transaction: bool,
+) -> None:
+    """The fixed cases on the async pipeline, awaitable callbacks included:
+    those made before an item fails to decode are awaited, as redis-py
+    awaits each one as it goes."""
+    _, real, kwargs = clients
+    for raise_on_error in (True, False):
+        args = (steps, transaction, raise_on_error, True)
+        want = anyio.run(_real_async, redis_server, kwargs, *args)
+        got, keyspace = anyio.run(_burner_async, kwargs, *args, backend=backend)
+        assert got == want
+        assert keyspace == _keyspace(real)
