@@ -307,32 +307,22 @@ class Bridge:
         """``shape`` over a list, with strings, integers, nils and nested
         lists inlined (stream entries are lists of lists of strings). Always
         a new list: a reply may hold a list the keyspace keeps."""
-        if not decode:
-            out: list[Any] = []
-            append = out.append
-            for item in items:
-                kind = type(item)
-                if kind is bytes or kind is int or item is None:
-                    append(item)
-                elif kind is list:
-                    append(self.shape_list(item, False))
-                else:
-                    append(self.shape(item, False))
-            return out
         encoding = self.encoding
         encoding_errors = self.encoding_errors
-        out = []
+        out: list[Any] = []
         append = out.append
         for item in items:
             kind = type(item)
-            if kind is bytes or kind is Simple:
-                append(item.decode(encoding, encoding_errors))
+            if kind is bytes:
+                append(item.decode(encoding, encoding_errors) if decode else item)
             elif kind is int or item is None:
                 append(item)
             elif kind is list:
-                append(self.shape_list(item, True))
+                append(self.shape_list(item, decode))
+            elif kind is Simple and decode:
+                append(item.decode(encoding, encoding_errors))
             else:
-                append(self.shape(item, True))
+                append(self.shape(item, decode))
         return out
 
     def finish(self, command_name: Any, reply: Reply, options: dict[str, Any]) -> Any:

@@ -239,8 +239,9 @@ def replies_applied(
     reply, then ``callback(item, **options)``.
 
     The common case is inlined; callbacks are looked up again only when the
-    command name changes (redis-py's callback dict upper-cases each key); a
-    plain SET's +OK becomes True without a call (``apply_callback``'s rule)."""
+    command name changes (redis-py's callback dict upper-cases each key); once
+    a name is known to have redis-py's SET callback, its plain +OK becomes
+    True without a call (``apply_callback``'s rule)."""
     decode = bridge.decode
     encoding = bridge.encoding
     encoding_errors = bridge.encoding_errors
@@ -278,9 +279,6 @@ def replies_applied(
             if callback is parse_set_result:
                 set_name = command_name
         if kind is Simple:
-            if reply is OK and callback is parse_set_result and not options:
-                append(True)
-                continue
             value = reply.decode(encoding, encoding_errors) if decode else bytes(reply)
         elif kind is bytes:
             value = reply.decode(encoding, encoding_errors) if decode else reply

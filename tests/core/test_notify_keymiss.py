@@ -717,41 +717,37 @@ def test_expired_key_read_announces_expired_then_keymiss(pair: Pair) -> None:
 def test_lazy_expiry_on_read_with_virtual_clock(argv: list[bytes]) -> None:
     """A read that meets an expired key (no active sweep in between: the core
     runs the command directly) expires it, then misses it."""
-    clock = burner.VirtualClock()
-    server = burner.Server(clock=clock)
-    watcher = burner.Redis(server=server)
-    watcher.config_set("notify-keyspace-events", "Exm")
-    p = watcher.pubsub()
-    p.psubscribe("__keyevent@0__:*")
-    assert p.get_message(timeout=0) is not None
-    session = server.new_session()
-    server.execute(session, [b"SET", b"e", b"v", b"PX", b"10"])
-    clock.advance(0.05)
-    server.execute(session, argv)
-    got = []
-    while (m := p.get_message(timeout=0)) is not None:
-        got.append((m["channel"], m["data"]))
-    assert got == [(b"__keyevent@0__:expired", b"e"), (b"__keyevent@0__:keymiss", b"e")]
-    p.close()
+    assert _events_after_expiry(argv) == [
+        (b"__keyevent@0__:expired", b"e"),
+        (b"__keyevent@0__:keymiss", b"e"),
+    ]
 
 
 def test_write_of_expired_key_announces_no_miss() -> None:
+    assert _events_after_expiry([b"LPOP", b"e"]) == [(b"__keyevent@0__:expired", b"e")]
+
+
+def _events_after_expiry(argv: list[bytes]) -> list[tuple[Any, Any]]:
+    """The keyevents (E, x, m) of ``argv`` run on a key whose 10 ms expired
+    on a virtual clock, with no sweep in between."""
     clock = burner.VirtualClock()
     server = burner.Server(clock=clock)
     watcher = burner.Redis(server=server)
     watcher.config_set("notify-keyspace-events", "Exm")
     p = watcher.pubsub()
-    p.psubscribe("__keyevent@0__:*")
-    assert p.get_message(timeout=0) is not None
-    session = server.new_session()
-    server.execute(session, [b"SET", b"e", b"v", b"PX", b"10"])
-    clock.advance(0.05)
-    server.execute(session, [b"LPOP", b"e"])
-    got = []
-    while (m := p.get_message(timeout=0)) is not None:
-        got.append((m["channel"], m["data"]))
-    assert got == [(b"__keyevent@0__:expired", b"e")]
-    p.close()
+    try:
+        p.psubscribe("__keyevent@0__:*")
+        assert p.get_message(timeout=0) is not None
+        session = server.new_session()
+        server.execute(session, [b"SET", b"e", b"v", b"PX", b"10"])
+        clock.advance(0.05)
+        server.execute(session, argv)
+        got = []
+        while (m := p.get_message(timeout=0)) is not None:
+            got.append((m["channel"], m["data"]))
+        return got
+    finally:
+        p.close()
 
 
 def test_no_flags_no_messages() -> None:
